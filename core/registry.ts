@@ -67,7 +67,7 @@ export class Registry {
     where: string,
   ): z.output<Plugin<K>["options"]> {
     const plugin = this.get(kind, name);
-    const result = plugin.options.safeParse(options ?? {});
+    const result = plugin.options.safeParse(options ?? {}, { reportInput: true });
     if (!result.success) {
       throw new ConfigError(formatZodIssues(result.error.issues, where));
     }

@@ -1,0 +1,169 @@
+/**
+ * The `experiment` command line: `run`, `plan`, `plugins` and `schema`.
+ * The registry is passed in, so core stays free of built-in plugin imports.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { join } from "node:path";
+import { findWebGpuAdapter, isFallbackAdapter } from "./backend_select.ts";
+import { CampriorError, ConfigError } from "./errors.ts";
+import { experimentJsonSchema, loadExperiment } from "./experiment.ts";
+import { consoleLogger } from "./logger.ts";
+import { formatPlan, planRun } from "./plan.ts";
+import type { Registry } from "./registry.ts";
+import { writeTextAtomic } from "./atomic_write.ts";
+import { formatPluginList } from "./plugin_list.ts";
+import { terminalProgress } from "./progress_bar.ts";
+import { resultsTableMarkdown } from "./report/results_table.ts";
+import { writeReport } from "./report/write_report.ts";
+import { runExperiment } from "./runner.ts";
+
+/** The experiment run when no file is given. */
+export const DEFAULT_EXPERIMENT = "experiments/quickstart.json";
+
+const USAGE = `usage: deno task experiment [command] [file] [flags]
+
+commands:
+  run [file]      run an experiment grid (default ${DEFAULT_EXPERIMENT})
+  plan [file]     list the steps and grid cells, and which are done or to do
+  plugins         list registered plugins and their options
+  schema          write the JSON Schema of experiment files (experiment.schema.json)
+
+flags:
+  --backend <name>  auto | wasm | cpu | webgpu | tensorflow (overrides the file)
+  --out <dir>       output folder (default out/<experiment name>)
+  --data <dir>      dataset folder (sets dataset.options.root)
+  --fail-fast       stop at the first failing cell
+  -h, --help        this text`;
+
+interface Flags {
+  backend?: string;
+  out?: string;
+  data?: string;
+  "fail-fast"?: boolean;
+  help?: boolean;
+}
+
+function parse(args: readonly string[]) {
+  try {
+    return parseArgs({
+      args: [...args],
+      allowPositionals: true,
+      options: {
+        backend: { type: "string" },
+        out: { type: "string" },
+        data: { type: "string" },
+        "fail-fast": { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (error) {
+    throw new ConfigError(`${(error as Error).message}\n\n${USAGE}`);
+  }
+}
+
+/** Runs the CLI; returns the process exit code. */
+export async function main(args: readonly string[], registry: Registry): Promise<number> {
+  const { values, positionals } = parse(args);
+  const flags = values as Flags;
+  if (flags.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const [command = "run", file = DEFAULT_EXPERIMENT, ...extra] = positionals;
+  if (extra.length > 0) throw new ConfigError(`unexpected arguments: ${extra.join(" ")}`);
+  switch (command) {
+    case "run":
+      return await runCommand(file, flags, registry);
+    case "plan":
+      return await planCommand(file, flags, registry);
+    case "plugins":
+      console.log(formatPluginList(registry));
+      return 0;
+    case "schema":
+      return await schemaCommand(flags, registry);
+    default:
+      throw new ConfigError(`unknown command "${command}"\n\n${USAGE}`);
+  }
+}
+
+async function load(file: string, flags: Flags, registry: Registry) {
+  const experiment = await loadExperiment(file, registry, {
+    backend: flags.backend,
+    data: flags.data,
+  });
+  return { experiment, outDir: flags.out ?? join("out", experiment.name) };
+}
+
+async function runCommand(file: string, flags: Flags, registry: Registry): Promise<number> {
+  const { experiment, outDir } = await load(file, flags, registry);
+  const controller = new AbortController();
+  const onInterrupt = () => {
+    if (controller.signal.aborted) Deno.exit(130);
+    console.error("\nstopping after the current step (Ctrl-C again to quit now)…");
+    controller.abort();
+  };
+  Deno.addSignalListener("SIGINT", onInterrupt);
+  try {
+    const summary = await runExperiment(experiment, registry, {
+      outDir,
+      signal: controller.signal,
+      log: consoleLogger,
+      progress: terminalProgress(),
+      failFast: flags["fail-fast"],
+    });
+    const reportDir = await writeReport(outDir, summary.results);
+    console.log(`\n${experiment.name} on ${summary.backend} (${summary.backendDescription})\n`);
+    console.log(resultsTableMarkdown(summary.results));
+    console.log(
+      `\n${summary.computed} cells computed, ${summary.reused} reused; report: ${reportDir}`,
+    );
+    for (const failed of summary.failed) {
+      console.error(`failed: ${failed.recipe} @ ${failed.sampleSize}% seed ${failed.seed}: ${failed.error}`);
+    }
+    return summary.failed.length > 0 ? 1 : 0;
+  } catch (error) {
+    if (controller.signal.aborted && error instanceof CampriorError) {
+      throw new CampriorError(`${error.message}; finished cells are kept in ${outDir}`, error.exitCode);
+    }
+    throw error;
+  } finally {
+    Deno.removeSignalListener("SIGINT", onInterrupt);
+  }
+}
+
+async function planCommand(file: string, flags: Flags, registry: Registry): Promise<number> {
+  const { experiment, outDir } = await load(file, flags, registry);
+  const backend = await resolveBackendName(experiment.backend, registry);
+  console.log(`${experiment.name}: backend ${backend}, results in ${outDir}`);
+  console.log(formatPlan(await planRun(experiment, backend, outDir)));
+  return 0;
+}
+
+/** The backend `auto` would pick, without starting it. */
+async function resolveBackendName(choice: string, registry: Registry): Promise<string> {
+  if (choice !== "auto") return registry.get("backend", choice).name;
+  const adapter = registry.has("backend", "webgpu") ? await findWebGpuAdapter() : null;
+  return adapter && !isFallbackAdapter(adapter) ? "webgpu" : "wasm";
+}
+
+async function schemaCommand(flags: Flags, registry: Registry): Promise<number> {
+  const path = flags.out ?? "experiment.schema.json";
+  await writeTextAtomic(path, JSON.stringify(experimentJsonSchema(registry), null, 2) + "\n");
+  console.log(`wrote ${path}`);
+  return 0;
+}
+
+/** Runs `main`, printing user-facing errors without a stack trace. */
+export async function runCli(args: readonly string[], registry: Registry): Promise<never> {
+  try {
+    Deno.exit(await main(args, registry));
+  } catch (error) {
+    if (error instanceof CampriorError) {
+      console.error(`error: ${error.message}`);
+      Deno.exit(error.exitCode);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,28 @@
+/**
+ * The plugins that ship with camprior.
+ *
+ * @module
+ */
+import type { AnyPlugin } from "../core/plugin.ts";
+import { Registry } from "../core/registry.ts";
+import { backendPlugins } from "./backends.ts";
+import { tinyCnnPlugin } from "./classifier_tiny_cnn.ts";
+import { tinyDatasetPlugin } from "./dataset_tiny.ts";
+import modeFilterPlugin from "./postprocess_mode_filter.ts";
+import { tinyUnetPlugin } from "./segmenter_tiny_unet.ts";
+import { gradcamPlugin } from "./xai_gradcam.ts";
+
+/** Every built-in plugin. */
+export const builtinPlugins: readonly AnyPlugin[] = [
+  ...backendPlugins,
+  tinyDatasetPlugin,
+  tinyCnnPlugin,
+  gradcamPlugin,
+  modeFilterPlugin,
+  tinyUnetPlugin,
+] as AnyPlugin[];
+
+/** A registry holding the built-in plugins. */
+export function builtinRegistry(): Registry {
+  return new Registry(builtinPlugins);
+}

@@ -1,0 +1,185 @@
+import assert from "node:assert/strict";
+import { ConfigError } from "../core/errors.ts";
+import { experimentJsonSchema, loadExperiment, parseExperiment } from "../core/experiment.ts";
+import { Registry } from "../core/registry.ts";
+import { tinyCnnPlugin } from "../plugins/classifier_tiny_cnn.ts";
+import { tinyDatasetPlugin } from "../plugins/dataset_tiny.ts";
+import modeFilterPlugin from "../plugins/postprocess_mode_filter.ts";
+import { tinyUnetPlugin } from "../plugins/segmenter_tiny_unet.ts";
+import { gradcamPlugin } from "../plugins/xai_gradcam.ts";
+import type { AnyPlugin } from "../core/plugin.ts";
+
+function registry(): Registry {
+  return new Registry(
+    [
+      tinyDatasetPlugin,
+      tinyCnnPlugin,
+      gradcamPlugin,
+      modeFilterPlugin,
+      tinyUnetPlugin,
+    ] as AnyPlugin[],
+  );
+}
+
+function validFile(): Record<string, unknown> {
+  return {
+    name: "t",
+    dataset: "tiny",
+    classifier: { plugin: "tiny-cnn" },
+    priors: {
+      CAM: {},
+      "CAM*": { postprocess: [{ plugin: "mode-filter", options: { size: 12 } }] },
+    },
+    segmenter: { plugin: "tiny-unet", training: { loss: "dice" } },
+    grid: { channels: ["1Ch", "3Ch+CAM*", { channels: ["image", "CAM"] }], sampleSizes: [100, 15] },
+  };
+}
+
+/** `validFile()` with one change applied. */
+function variant(change: (file: Record<string, any>) => void) {
+  const file = validFile();
+  change(file);
+  return file;
+}
+
+function messageOf(raw: unknown): string {
+  try {
+    parseExperiment(raw, registry());
+  } catch (error) {
+    assert.ok(error instanceof ConfigError, `expected ConfigError, got ${error}`);
+    assert.equal(error.exitCode, 2);
+    return error.message;
+  }
+  assert.fail("expected the experiment to be rejected");
+}
+
+Deno.test("a valid file resolves plugins, defaults and recipes", () => {
+  const experiment = parseExperiment(validFile(), registry());
+  assert.equal(experiment.backend, "auto");
+  assert.deepEqual(experiment.seeds, [1]);
+  assert.deepEqual(experiment.dataset, {
+    plugin: "tiny",
+    options: { patientsPerGroup: 4, size: 32 },
+  });
+  assert.deepEqual(experiment.classifier.options, { filters: 8, blocks: 2 });
+  assert.equal(experiment.classifier.training.patience, 10);
+  assert.equal(experiment.segmenter.training.loss, "dice");
+  assert.deepEqual(experiment.priors["CAM*"].postprocess, [{
+    plugin: "mode-filter",
+    options: { size: 12 },
+  }]);
+  assert.deepEqual(experiment.priors.CAM.xai, { plugin: "gradcam", options: {} });
+  assert.deepEqual(experiment.grid.recipes.map((r) => r.name), ["1Ch", "3Ch+CAM*", "1Ch+CAM"]);
+});
+
+Deno.test("out-of-range sample size names the path, the range and the value", () => {
+  const message = messageOf(variant((f) => f.grid.sampleSizes = [100, 50, 140]));
+  assert.equal(message, "grid.sampleSizes[2]: expected a number between 1 and 100, got 140");
+});
+
+Deno.test("unknown plugin is reported with its path and the registered names", () => {
+  const message = messageOf(variant((f) => f.classifier.plugin = "vgg99"));
+  assert.equal(
+    message,
+    'classifier.plugin: unknown classifier plugin "vgg99" (registered: tiny-cnn)',
+  );
+});
+
+Deno.test("plugin options are validated by the plugin's own schema", () => {
+  const message = messageOf(variant((f) => f.classifier.options = { filters: "many" }));
+  assert.equal(message, 'classifier.options.filters: expected number, got "many"');
+  const unknown = messageOf(variant((f) => f.segmenter.options = { dept: 3 }));
+  assert.match(unknown, /^segmenter\.options: unknown field "dept"/);
+});
+
+Deno.test("misspelled top-level field is rejected", () => {
+  assert.match(messageOf(variant((f) => f.seed = [1])), /^\(top level\): unknown field "seed"/);
+});
+
+Deno.test("recipe using an undefined prior lists the defined priors", () => {
+  const message = messageOf(variant((f) => f.grid.channels = ["1Ch+CAM**"]));
+  assert.equal(
+    message,
+    'grid.channels[0]: unknown prior "CAM**" in "1Ch+CAM**" (priors: CAM, CAM*; define it under "priors")',
+  );
+});
+
+Deno.test("malformed shorthand, missing section, wrong type, duplicates are all reported", () => {
+  assert.match(
+    messageOf(variant((f) => f.grid.channels = ["3Chx"])),
+    /^grid\.channels\[0\]: "3Chx" is not a channel recipe/,
+  );
+  assert.equal(
+    messageOf(variant((f) => delete f.segmenter)),
+    "segmenter: required object is missing",
+  );
+  assert.equal(messageOf(variant((f) => f.seeds = "1")), 'seeds: expected array, got "1"');
+  assert.equal(
+    messageOf(variant((f) => f.grid.sampleSizes = [50, 50])),
+    "grid.sampleSizes[1]: duplicate 50",
+  );
+  assert.match(
+    messageOf(variant((f) => f.segmenter.training = { loss: "hinge" })),
+    /^segmenter\.training\.loss: expected one of "iou"/,
+  );
+});
+
+Deno.test("several problems are reported together", () => {
+  const message = messageOf(variant((f) => {
+    f.classifier.plugin = "nope";
+    f.segmenter.plugin = "nada";
+  }));
+  assert.equal(message.split("\n").length, 2);
+});
+
+Deno.test("loadExperiment prefixes the file, reads bad JSON clearly, loads external plugins", async () => {
+  const dir = await Deno.makeTempDir();
+  const bad = `${dir}/bad.json`;
+  await Deno.writeTextFile(bad, '{ "name": "x", }');
+  await assert.rejects(loadExperiment(bad, registry()), {
+    name: "ConfigError",
+    message: new RegExp(`^${bad}: not valid JSON`),
+  });
+  await assert.rejects(loadExperiment(`${dir}/absent.json`, registry()), {
+    message: /cannot read experiment file .*absent\.json/,
+  });
+  const external = new URL("./fixtures/external_cam.ts", import.meta.url).pathname;
+  const withPlugin = variant((f) => {
+    f.plugins = [external];
+    f.priors = { MEAN: { xai: { plugin: "mean-activation", options: { scale: 2 } } } };
+    f.grid.channels = ["1Ch+MEAN"];
+  });
+  const good = `${dir}/good.json`;
+  await Deno.writeTextFile(good, JSON.stringify(withPlugin));
+  const experiment = await loadExperiment(good, registry());
+  assert.deepEqual(experiment.priors.MEAN.xai, {
+    plugin: "mean-activation",
+    options: { scale: 2 },
+  });
+  await assert.rejects(loadExperiment(good, registry(), { backend: "gpu9", data: "/d" }), {
+    message: `${good}: unknown backend plugin "gpu9" (registered: none)\n` +
+      'dataset.options: unknown field "root" (check the spelling)',
+  });
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("shipped experiment files are valid", async () => {
+  const dir = new URL("../experiments/", import.meta.url).pathname;
+  for await (const entry of Deno.readDir(dir)) {
+    if (!entry.name.endsWith(".json")) continue;
+    const reg = registry();
+    const raw = JSON.parse(await Deno.readTextFile(dir + entry.name));
+    if (reg.has("dataset", raw.dataset?.plugin ?? raw.dataset)) {
+      await loadExperiment(dir + entry.name, reg);
+    }
+  }
+});
+
+Deno.test("JSON Schema offers each registered plugin with its options", () => {
+  const schema = JSON.stringify(experimentJsonSchema(registry()));
+  for (const name of ["tiny", "tiny-cnn", "gradcam", "mode-filter", "tiny-unet"]) {
+    assert.ok(schema.includes(`"const":"${name}"`), name);
+  }
+  assert.ok(schema.includes('"patientsPerGroup"'));
+  assert.ok(schema.includes('"sampleSizes"'));
+});
