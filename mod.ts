@@ -20,7 +20,7 @@ export {
 } from "./core/experiment.ts";
 export { experimentFileSchema, trainingSchema } from "./core/experiment_schema.ts";
 export { type RunOptions, runExperiment, type RunSummary } from "./core/runner.ts";
-export type { CellResult } from "./core/cell_store.ts";
+export type { CellResult } from "./core/results.ts";
 export * from "./core/metrics/mod.ts";
 export { camMethodPlugin, type CamMethod } from "./core/xai/cam_method.ts";
 export { activationsAndGradients, finalizeMaps, weightedSum } from "./core/xai/cam_base.ts";

@@ -6,18 +6,19 @@
  */
 import { parseArgs } from "node:util";
 import { join } from "node:path";
-import { findWebGpuAdapter, isFallbackAdapter } from "./backend_select.ts";
+import { pickBackendName } from "./backend_select.ts";
 import { CampriorError, ConfigError } from "./errors.ts";
 import { experimentJsonSchema, loadExperiment } from "./experiment.ts";
 import { consoleLogger } from "./logger.ts";
-import { formatPlan, planRun } from "./plan.ts";
+import { formatPlan, planStatus } from "./plan.ts";
+import { planSteps } from "./planner.ts";
 import type { Registry } from "./registry.ts";
 import { writeTextAtomic } from "./atomic_write.ts";
 import { formatPluginList } from "./plugin_list.ts";
 import { terminalProgress } from "./progress_bar.ts";
 import { resultsTableMarkdown } from "./report/results_table.ts";
 import { writeReport } from "./report/write_report.ts";
-import { runExperiment } from "./runner.ts";
+import { runExperiment, storeOf } from "./runner.ts";
 
 /** The experiment run when no file is given. */
 export const DEFAULT_EXPERIMENT = "experiments/quickstart.json";
@@ -117,7 +118,8 @@ async function runCommand(file: string, flags: Flags, registry: Registry): Promi
     console.log(`\n${experiment.name} on ${summary.backend} (${summary.backendDescription})\n`);
     console.log(resultsTableMarkdown(summary.results));
     console.log(
-      `\n${summary.computed} cells computed, ${summary.reused} reused; report: ${reportDir}`,
+      `\n${summary.computed.length} steps computed, ${summary.reused.length} reused; ` +
+        `report: ${reportDir}`,
     );
     for (const failed of summary.failed) {
       console.error(`failed: ${failed.recipe} @ ${failed.sampleSize}% seed ${failed.seed}: ${failed.error}`);
@@ -135,17 +137,11 @@ async function runCommand(file: string, flags: Flags, registry: Registry): Promi
 
 async function planCommand(file: string, flags: Flags, registry: Registry): Promise<number> {
   const { experiment, outDir } = await load(file, flags, registry);
-  const backend = await resolveBackendName(experiment.backend, registry);
+  const backend = await pickBackendName(experiment.backend, registry);
   console.log(`${experiment.name}: backend ${backend}, results in ${outDir}`);
-  console.log(formatPlan(await planRun(experiment, backend, outDir)));
+  const graph = planSteps(experiment, registry, backend);
+  console.log(formatPlan(await planStatus(graph, storeOf(outDir))));
   return 0;
-}
-
-/** The backend `auto` would pick, without starting it. */
-async function resolveBackendName(choice: string, registry: Registry): Promise<string> {
-  if (choice !== "auto") return registry.get("backend", choice).name;
-  const adapter = registry.has("backend", "webgpu") ? await findWebGpuAdapter() : null;
-  return adapter && !isFallbackAdapter(adapter) ? "webgpu" : "wasm";
 }
 
 async function schemaCommand(flags: Flags, registry: Registry): Promise<number> {

@@ -35,6 +35,8 @@ async function run(
   });
 }
 
+const kinds = (ids: readonly string[]) => ids.map((id) => id.split("-")[0]);
+
 const metricsOf = (results: readonly { meanIoUWithBackground?: number }[]) =>
   results.map((r) => r.meanIoUWithBackground);
 
@@ -44,7 +46,7 @@ Deno.test("a small grid runs end to end, then is reused entirely", async () => {
   const tensorsBefore = tf.memory().numTensors;
   const first = await run(out);
   assert.equal(first.backend, "cpu");
-  assert.equal(first.computed, 4);
+  assert.deepEqual(kinds(first.computed).sort(), ["cam", "classifier", "data", "prior", ...Array(4).fill("segmenter"), "split"]);
   assert.deepEqual(first.results.map((r) => `${r.recipe}@${r.sampleSize}`), [
     "1Ch@100",
     "1Ch+CAM*@100",
@@ -59,9 +61,13 @@ Deno.test("a small grid runs end to end, then is reused entirely", async () => {
   assert.ok(first.results[2].trainPatients! < first.results[0].trainPatients!);
   assert.equal(tf.memory().numTensors, tensorsBefore, "tensors leaked by the run");
   const second = await run(out);
-  assert.equal(second.computed, 0);
-  assert.equal(second.reused, 4);
+  assert.deepEqual(second.computed, []);
+  assert.equal(second.reused.length, 4);
   assert.deepEqual(metricsOf(second.results), metricsOf(first.results));
+  const changed = await run(out, smallExperiment({
+    segmenter: { plugin: "tiny-unet", options: { depth: 1, filters: 5 }, training: { epochs: 1 } },
+  }));
+  assert.deepEqual(kinds(changed.computed), Array(4).fill("segmenter"), "only the segmenters rerun");
   await Deno.remove(out, { recursive: true });
 });
 
@@ -94,8 +100,8 @@ Deno.test("an interrupted run keeps finished cells and resumes with the rest", a
     },
   );
   const resumed = await run(out);
-  assert.equal(resumed.reused, 1);
-  assert.equal(resumed.computed, 3);
+  assert.deepEqual(kinds(resumed.computed), Array(3).fill("segmenter"));
+  assert.equal(resumed.results.filter((r) => r.status === "done").length, 4);
   await Deno.remove(out, { recursive: true });
 });
 

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { CellResult } from "../cell_store.ts";
+import type { CellResult } from "../results.ts";
 
 function mean(values: readonly number[]): number {
   return values.reduce((a, b) => a + b, 0) / values.length;

@@ -6,7 +6,7 @@
  */
 import { join } from "node:path";
 import { writeTextAtomic } from "../atomic_write.ts";
-import type { CellResult } from "../cell_store.ts";
+import type { CellResult } from "../results.ts";
 import { SEGMENTATION_CLASSES } from "../cohort.ts";
 import { resultsTableMarkdown } from "./results_table.ts";
 
@@ -28,7 +28,7 @@ const COLUMNS = [
   "bestEpoch",
   "seconds",
   "error",
-  "key",
+  "id",
 ] as const;
 
 function csvField(value: unknown): string {
@@ -39,8 +39,9 @@ function csvField(value: unknown): string {
 function csvRow(result: CellResult): string {
   const perClass = (values: readonly number[] | undefined, prefix: string) =>
     Object.fromEntries(SEGMENTATION_CLASSES.map((c, i) => [`${prefix}_${c}`, values?.[i]]));
+  const { perPatient: _perPatient, ...flat } = result;
   const row: Record<string, unknown> = {
-    ...result,
+    ...flat,
     ...perClass(result.iouPerClass, "iou"),
     ...perClass(result.dicePerClass, "dice"),
   };

@@ -1,6 +1,6 @@
 /**
- * Step: saliency maps of the trained classifier for every slice, then each named prior's
- * post-processing chain.
+ * Saliency maps of a trained classifier for every slice, and post-processing chains
+ * applied to them.
  *
  * @module
  */
@@ -8,7 +8,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { IMAGE_CHANNEL } from "../channels.ts";
 import type { PreparedSlices } from "../data/prepared.ts";
 import { throwIfInterrupted } from "../errors.ts";
-import type { ResolvedPrior, ResolvedRef } from "../experiment.ts";
+import type { ResolvedRef } from "../experiment.ts";
 import type { ClassifierNetwork, Map2D, PluginContext } from "../plugin.ts";
 import type { Registry } from "../registry.ts";
 import { inputTensor } from "./inputs.ts";
@@ -16,7 +16,7 @@ import { inputTensor } from "./inputs.ts";
 const BATCH = 16;
 
 /** Raw saliency maps `[count·S·S]` of every slice, computed in batches. */
-async function explainAll(
+export async function explainAll(
   registry: Registry,
   ref: ResolvedRef,
   context: PluginContext,
@@ -43,7 +43,8 @@ async function explainAll(
   }
 }
 
-async function postprocessAll(
+/** Applies a post-processing chain to every `size`×`size` map in `maps`. */
+export async function postprocessAll(
   registry: Registry,
   chain: readonly ResolvedRef[],
   context: PluginContext,
@@ -61,31 +62,4 @@ async function postprocessAll(
     out.set(steps.reduce((map, step) => step.apply(map), first).data, start);
   }
   return out;
-}
-
-/** Maps of every named prior for every slice of `prepared`. */
-export async function computePriors(
-  priors: readonly ResolvedPrior[],
-  registry: Registry,
-  context: PluginContext,
-  network: ClassifierNetwork,
-  prepared: PreparedSlices,
-): Promise<Map<string, Float32Array>> {
-  const rawByMethod = new Map<string, Float32Array>();
-  const result = new Map<string, Float32Array>();
-  for (const prior of priors) {
-    const key = JSON.stringify(prior.xai);
-    if (!rawByMethod.has(key)) {
-      rawByMethod.set(key, await explainAll(registry, prior.xai, context, network, prepared));
-    }
-    const maps = await postprocessAll(
-      registry,
-      prior.postprocess,
-      context,
-      rawByMethod.get(key)!,
-      prepared.size,
-    );
-    result.set(prior.name, maps);
-  }
-  return result;
 }

@@ -1,0 +1,84 @@
+/**
+ * The classifier step: train the diagnosis classifier on grayscale slices and keep its
+ * weights; the cam step rebuilds the network from the plugin and loads them.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import { join } from "node:path";
+import { IMAGE_CHANNEL } from "../channels.ts";
+import { DIAGNOSES, diagnosisIndex } from "../cohort.ts";
+import { classificationMetrics } from "../metrics/classification.ts";
+import { inputTensor } from "../pipeline/inputs.ts";
+import { predictBatched } from "../pipeline/predict.ts";
+import { patientSubset } from "../pipeline/subsets.ts";
+import { trainClassifier } from "../pipeline/train_classifier.ts";
+import type { ClassifierNetwork } from "../plugin.ts";
+import { loadWeights, saveWeights } from "../store/weights.ts";
+import { loadData } from "./data_step.ts";
+import { describeStep, pluginContext, type StepEnv } from "./env.ts";
+import { epochProgress } from "./epoch_progress.ts";
+import { loadSplit, sampledPatients } from "./split_step.ts";
+import type { ClassifierStep } from "./step.ts";
+
+async function buildNetwork(env: StepEnv, seed: number, size: number): Promise<ClassifierNetwork> {
+  const { plugin, options } = env.experiment.classifier;
+  const instance = await env.registry.get("classifier", plugin).create(options, pluginContext(env, seed));
+  return instance.build({ inputShape: [size, size, 1], numClasses: DIAGNOSES.length });
+}
+
+/** Diagnosis metrics of the classifier on the test slices. */
+async function testMetrics(network: ClassifierNetwork, env: StepEnv, step: ClassifierStep) {
+  const data = await loadData(env, step.dataId);
+  const split = await loadSplit(env, step.splitId);
+  const test = patientSubset(data.prepared, new Map(), split.test).slices;
+  if (test.count === 0) return undefined;
+  const inputs = inputTensor(test, [IMAGE_CHANNEL], new Map());
+  const probs = await predictBatched(network.model, inputs, 32, (logits) => tf.softmax(logits));
+  inputs.dispose();
+  const k = DIAGNOSES.length;
+  const rows = Array.from({ length: test.count }, (_, i) => probs.subarray(i * k, (i + 1) * k));
+  const truth = test.meta.map((m) => diagnosisIndex(m.group));
+  const { accuracy, f1Macro, f1Weighted, rocAucMacro } = classificationMetrics(truth, rows, k);
+  return { accuracy, f1Macro, f1Weighted, rocAucMacro, testSlices: test.count };
+}
+
+/** Trains the classifier and writes its weights, history and test metrics. */
+export async function runClassifierStep(env: StepEnv, step: ClassifierStep): Promise<void> {
+  const data = await loadData(env, step.dataId);
+  const split = await loadSplit(env, step.splitId);
+  const patients = step.sampleSize === undefined
+    ? split
+    : sampledPatients(data, split, step.sampleSize, step.seed);
+  const train = patientSubset(data.prepared, new Map(), patients.train).slices;
+  const val = patientSubset(data.prepared, new Map(), patients.val).slices;
+  const { experiment } = env;
+  const progress = epochProgress(env.progress, step.label, experiment.classifier.training.epochs);
+  const context = pluginContext(env, step.seed);
+  const trained = await trainClassifier(experiment, env.registry, context, train, val, progress.onEpoch)
+    .finally(progress.finish);
+  try {
+    const metrics = await testMetrics(trained.network, env, step);
+    if (metrics) env.log.info(`${step.label}: test accuracy ${metrics.accuracy.toFixed(3)}`);
+    await env.store.commit(step.id, describeStep(step), async (dir) => {
+      await saveWeights(trained.network.model, dir);
+      await Deno.writeTextFile(
+        join(dir, "training.json"),
+        JSON.stringify({ fit: trained.fit, test: metrics, trainSlices: train.count }, null, 2),
+      );
+    });
+  } finally {
+    trained.network.model.dispose();
+  }
+}
+
+/** Rebuilds the trained classifier; the caller disposes `network.model`. */
+export async function loadClassifier(
+  env: StepEnv,
+  step: ClassifierStep,
+  size: number,
+): Promise<ClassifierNetwork> {
+  const network = await buildNetwork(env, step.seed, size);
+  await loadWeights(network.model, env.store.dir(step.id));
+  return network;
+}

@@ -1,0 +1,45 @@
+/**
+ * What a step needs to run: the experiment, plugins, artifact store, and an in-memory
+ * cache of loaded artifacts so a run reads each one once.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import type { Experiment } from "../experiment.ts";
+import type { Logger } from "../logger.ts";
+import type { PluginContext } from "../plugin.ts";
+import type { Progress } from "../progress.ts";
+import type { Registry } from "../registry.ts";
+import type { ArtifactStore } from "../store/artifact_store.ts";
+import type { Step } from "./step.ts";
+
+/** Shared by every step of a run. */
+export interface StepEnv {
+  readonly experiment: Experiment;
+  readonly registry: Registry;
+  readonly store: ArtifactStore;
+  readonly outDir: string;
+  /** tfjs backend name in use. */
+  readonly backend: string;
+  readonly signal: AbortSignal;
+  readonly log: Logger;
+  readonly progress: Progress;
+  /** Loaded artifacts by step id (and a suffix for variants). */
+  readonly memo: Map<string, unknown>;
+}
+
+/** Loads an artifact once per run. */
+export async function memoized<T>(env: StepEnv, key: string, load: () => Promise<T>): Promise<T> {
+  if (!env.memo.has(key)) env.memo.set(key, await load());
+  return env.memo.get(key) as T;
+}
+
+/** The plugin context for a step with the given seed. */
+export function pluginContext(env: StepEnv, seed: number): PluginContext {
+  return { seed, workDir: join(env.outDir, "work"), log: env.log, signal: env.signal };
+}
+
+/** The manifest fields of a step's artifact. */
+export function describeStep(step: Step): { kind: string; label: string; identity: unknown } {
+  return { kind: step.kind, label: step.label, identity: step.identity };
+}

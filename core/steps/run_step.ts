@@ -1,0 +1,37 @@
+/**
+ * Runs one step of the graph by kind. Inputs come from the artifact store, so any step whose
+ * dependencies are finished can run here, in another process, or on another machine.
+ *
+ * @module
+ */
+import type { StepGraph } from "../planner.ts";
+import { runClassifierStep } from "./classifier_step.ts";
+import { loadData, runDataStep } from "./data_step.ts";
+import type { StepEnv } from "./env.ts";
+import { runCamStep, runPriorStep } from "./prior_steps.ts";
+import { runSegmenterStep } from "./segmenter_step.ts";
+import { runSplitStep } from "./split_step.ts";
+import type { ClassifierStep, Step } from "./step.ts";
+
+/** Runs `step`, whose dependencies must be finished, and stores its artifact. */
+export async function runStep(env: StepEnv, graph: StepGraph, step: Step): Promise<void> {
+  switch (step.kind) {
+    case "data":
+      return await runDataStep(env, step);
+    case "split":
+      return await runSplitStep(env, step);
+    case "classifier":
+      return await runClassifierStep(env, step);
+    case "cam": {
+      const classifier = graph.steps.find((s) => s.id === step.classifierId) as ClassifierStep;
+      return await runCamStep(env, step, classifier);
+    }
+    case "prior": {
+      const cam = graph.steps.find((s) => s.id === step.camId);
+      const dataId = cam?.kind === "cam" ? cam.dataId : "";
+      return await runPriorStep(env, step, (await loadData(env, dataId)).prepared.size);
+    }
+    case "segmenter":
+      return await runSegmenterStep(env, step);
+  }
+}
