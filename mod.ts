@@ -19,10 +19,10 @@ export {
   type ResolvedRef,
 } from "./core/experiment.ts";
 export { experimentFileSchema, trainingSchema } from "./core/experiment_schema.ts";
-export { type RunOptions, runExperiment, type RunSummary } from "./core/runner.ts";
+export { runExperiment, type RunOptions, type RunSummary } from "./core/runner.ts";
 export type { CellResult } from "./core/results.ts";
 export * from "./core/metrics/mod.ts";
-export { camMethodPlugin, type CamMethod } from "./core/xai/cam_method.ts";
+export { type CamMethod, camMethodPlugin } from "./core/xai/cam_method.ts";
 export { activationsAndGradients, finalizeMaps, weightedSum } from "./core/xai/cam_base.ts";
 export { type Logger, memoryLogger } from "./core/logger.ts";
 export { type Progress, silentProgress } from "./core/progress.ts";

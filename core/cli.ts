@@ -16,8 +16,7 @@ import type { Registry } from "./registry.ts";
 import { writeTextAtomic } from "./atomic_write.ts";
 import { formatPluginList } from "./plugin_list.ts";
 import { terminalProgress } from "./progress_bar.ts";
-import { resultsTableMarkdown } from "./report/results_table.ts";
-import { writeReport } from "./report/write_report.ts";
+import { table1, table1Markdown } from "./report/table1.ts";
 import { runExperiment, storeOf } from "./runner.ts";
 
 /** The experiment run when no file is given. */
@@ -114,20 +113,25 @@ async function runCommand(file: string, flags: Flags, registry: Registry): Promi
       progress: terminalProgress(),
       failFast: flags["fail-fast"],
     });
-    const reportDir = await writeReport(outDir, summary.results);
+    const reportDir = summary.reportDir;
     console.log(`\n${experiment.name} on ${summary.backend} (${summary.backendDescription})\n`);
-    console.log(resultsTableMarkdown(summary.results));
+    console.log(table1Markdown(table1(summary.results)));
     console.log(
       `\n${summary.computed.length} steps computed, ${summary.reused.length} reused; ` +
         `report: ${reportDir}`,
     );
     for (const failed of summary.failed) {
-      console.error(`failed: ${failed.recipe} @ ${failed.sampleSize}% seed ${failed.seed}: ${failed.error}`);
+      console.error(
+        `failed: ${failed.recipe} @ ${failed.sampleSize}% seed ${failed.seed}: ${failed.error}`,
+      );
     }
     return summary.failed.length > 0 ? 1 : 0;
   } catch (error) {
     if (controller.signal.aborted && error instanceof CampriorError) {
-      throw new CampriorError(`${error.message}; finished cells are kept in ${outDir}`, error.exitCode);
+      throw new CampriorError(
+        `${error.message}; finished cells are kept in ${outDir}`,
+        error.exitCode,
+      );
     }
     throw error;
   } finally {

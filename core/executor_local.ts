@@ -60,7 +60,12 @@ export async function executeLocally(
   for (const step of todo) {
     const blocker = step.deps.map((d) => failed.get(d)).find((f) => f !== undefined);
     if (blocker) {
-      failed.set(step.id, { id: step.id, label: step.label, error: blocker.error, cause: blocker.cause ?? blocker.id });
+      failed.set(step.id, {
+        id: step.id,
+        label: step.label,
+        error: blocker.error,
+        cause: blocker.cause ?? blocker.id,
+      });
       continue;
     }
     env.log.info(`[${++done}/${todo.length}] ${step.label}`);

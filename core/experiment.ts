@@ -6,11 +6,11 @@
  */
 import { dirname, resolve } from "node:path";
 import { z } from "zod";
-import { type ChannelRecipe, parseRecipe, priorsOf } from "./channels.ts";
+import { type ChannelRecipe, IMAGE_CHANNEL, parseRecipe, priorsOf } from "./channels.ts";
 import { ConfigError } from "./errors.ts";
 import {
-  experimentFileSchema,
   type ExperimentFile,
+  experimentFileSchema,
   type SegmenterTrainingSettings,
   type TrainingSettings,
 } from "./experiment_schema.ts";
@@ -27,7 +27,10 @@ export interface ResolvedRef {
 /** A named prior, fully resolved. */
 export interface ResolvedPrior {
   readonly name: string;
+  readonly source: "classifier" | "population";
   readonly xai: ResolvedRef;
+  /** Population prior only. */
+  readonly threshold?: number;
   readonly postprocess: readonly ResolvedRef[];
 }
 
@@ -50,6 +53,16 @@ export interface Experiment {
     readonly recipes: readonly ChannelRecipe[];
     readonly sampleSizes: readonly number[];
   };
+  readonly report: {
+    readonly comparisons: readonly Comparison[];
+    readonly examples: number;
+  };
+}
+
+/** A proposed recipe and the baseline it is compared against. */
+export interface Comparison {
+  readonly proposed: string;
+  readonly baseline: string;
 }
 
 /** Changes the command line applies on top of the file. */
@@ -134,7 +147,7 @@ function resolveExperiment(file: ExperimentFile, registry: Registry): Experiment
   const dataset = ref("dataset", file.dataset, "dataset");
   const classifier = ref("classifier", file.classifier, "classifier");
   ref("xai", file.xai, "xai");
-  const priors = resolvePriors(file, registry, ref);
+  const priors = resolvePriors(file, ref);
   const segmenter = ref("segmenter", file.segmenter, "segmenter");
   const recipes = file.grid.channels.map((input, i) =>
     attempt(() => resolveRecipe(input, `grid.channels[${i}]`, Object.keys(file.priors)))
@@ -142,6 +155,7 @@ function resolveExperiment(file: ExperimentFile, registry: Registry): Experiment
   attempt(() => assertUnique(file.grid.sampleSizes, "grid.sampleSizes"));
   attempt(() => assertUnique(file.seeds, "seeds"));
   attempt(() => assertUnique(recipes.map((r) => r?.name), "grid.channels"));
+  const comparisons = attempt(() => resolveComparisons(file, recipes));
   if (problems.length > 0) throw new ConfigError(problems.join("\n"));
 
   return {
@@ -152,18 +166,25 @@ function resolveExperiment(file: ExperimentFile, registry: Registry): Experiment
     dataset: dataset!,
     preprocess: file.preprocess,
     split: file.split,
-    classifier: { ...classifier!, trainOn: file.classifier.trainOn, training: file.classifier.training },
+    classifier: {
+      ...classifier!,
+      trainOn: file.classifier.trainOn,
+      training: file.classifier.training,
+    },
     priors,
     segmenter: { ...segmenter!, training: file.segmenter.training },
     grid: { recipes: recipes as ChannelRecipe[], sampleSizes: file.grid.sampleSizes },
+    report: { comparisons: comparisons!, examples: file.report.examples },
   };
 }
 
 function resolvePriors(
   file: ExperimentFile,
-  registry: Registry,
-  ref: (kind: PluginKind, value: { plugin: string; options: unknown }, where: string) =>
-    ResolvedRef | undefined,
+  ref: (
+    kind: PluginKind,
+    value: { plugin: string; options: unknown },
+    where: string,
+  ) => ResolvedRef | undefined,
 ): Record<string, ResolvedPrior> {
   const priors: Record<string, ResolvedPrior> = {};
   for (const [name, prior] of Object.entries(file.priors)) {
@@ -173,7 +194,13 @@ function resolvePriors(
       ref("postprocess", p, `${where}.postprocess[${i}]`)
     );
     if (xai && postprocess.every((p) => p !== undefined)) {
-      priors[name] = { name, xai, postprocess: postprocess as ResolvedRef[] };
+      priors[name] = {
+        name,
+        source: prior.source,
+        xai,
+        threshold: prior.threshold,
+        postprocess: postprocess as ResolvedRef[],
+      };
     }
   }
   return priors;
@@ -217,6 +244,39 @@ function resolveRecipe(
     }
   }
   return recipe;
+}
+
+function resolveComparisons(
+  file: ExperimentFile,
+  recipes: readonly (ChannelRecipe | undefined)[],
+): Comparison[] {
+  const names = recipes.flatMap((r) => r ? [r.name] : []);
+  if (file.report.comparisons) {
+    file.report.comparisons.forEach((pair, i) => {
+      for (const side of ["proposed", "baseline"] as const) {
+        if (!names.includes(pair[side])) {
+          throw new ConfigError(
+            `report.comparisons[${i}].${side}: "${pair[side]}" is not a recipe of the grid ` +
+              `(${names.join(", ")})`,
+          );
+        }
+      }
+    });
+    return file.report.comparisons;
+  }
+  return defaultComparisons(recipes.filter((r) => r !== undefined));
+}
+
+/** Each recipe with priors against an image-only recipe of equal width, else equal images. */
+export function defaultComparisons(recipes: readonly ChannelRecipe[]): Comparison[] {
+  const imageOnly = (count: number) =>
+    recipes.find((r) => priorsOf(r).length === 0 && r.channels.length === count);
+  return recipes.flatMap((recipe) => {
+    if (priorsOf(recipe).length === 0) return [];
+    const images = recipe.channels.filter((c) => c === IMAGE_CHANNEL).length;
+    const baseline = imageOnly(recipe.channels.length) ?? imageOnly(images);
+    return baseline ? [{ proposed: recipe.name, baseline: baseline.name }] : [];
+  });
 }
 
 function assertUnique(values: readonly unknown[], where: string): void {

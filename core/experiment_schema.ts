@@ -7,6 +7,10 @@
  */
 import { z } from "zod";
 import { IMAGE_CHANNEL } from "./channels.ts";
+import { augmentSchema } from "./training/augment.ts";
+import { classWeightsSchema } from "./training/class_weights.ts";
+import { scheduleSchema } from "./training/schedule.ts";
+import { searchSchema } from "./training/search.ts";
 import { boundedNumber } from "./zod_format.ts";
 
 const pluginName = z.string().regex(/^[A-Za-z0-9][\w.+-]*$/, {
@@ -36,6 +40,14 @@ export const trainingSchema = z.strictObject({
   momentum: boundedNumber(0, 1).default(0.9),
   /** Epochs without validation-loss improvement before stopping (the paper: 10). */
   patience: boundedNumber(0, 10000, true).default(10),
+  /** Learning-rate schedule: `constant`, `plateau` (reduce on plateau) or `cosine`. */
+  schedule: scheduleSchema.default({ type: "constant" }),
+  /** Training-batch augmentation (flips, rotations, shifts, intensity); off by default. */
+  augment: augmentSchema.default(augmentSchema.parse({})),
+  /** Weights of the cross-entropy per true class: `none`, `balanced` or one per class. */
+  classWeights: classWeightsSchema.default("none"),
+  /** Grid search over dropout and learning rate, picked by validation loss. */
+  search: searchSchema.optional(),
 });
 
 /** Segmentation losses; `+` sums them. The paper trained on soft IoU. */
@@ -58,10 +70,18 @@ const priorNameSchema = z.string().regex(/^[^\s+,]+$/, {
   error: `"${IMAGE_CHANNEL}" is reserved for the grayscale slice`,
 });
 
-/** A named prior: a saliency method and a chain of post-processors. */
+/**
+ * A named prior: maps from the classifier by a saliency method (`source: "classifier"`), or
+ * the population prior (`source: "population"`: the mean heart mask of the patients with
+ * segmentation labels at the cell's sample size, a control for "where hearts usually
+ * are"); then a chain of post-processors.
+ */
 export const priorSchema = z.strictObject({
+  source: z.enum(["classifier", "population"]).default("classifier"),
   /** Overrides the experiment's `xai` plugin for this prior. */
   xai: pluginRefSchema.optional(),
+  /** Population prior only: 1 where the heart frequency reaches it, else 0. */
+  threshold: boundedNumber(0, 1).optional(),
   postprocess: z.array(pluginRefSchema).default([]),
 });
 
@@ -86,10 +106,21 @@ export const experimentFileSchema = z.strictObject({
   /** Third-party plugin modules: paths relative to this file, or URLs. */
   plugins: z.array(z.string()).default([]),
   dataset: pluginRefSchema,
+  /** Defaults of the optional fields live in `data/preprocess.ts` (`PREPROCESS_DEFAULTS`). */
   preprocess: z.strictObject({
     size: boundedNumber(8, 1024, true).default(128),
+    crop: z.enum(["none", "center", "heart"]).optional()
+      .describe("none (default): whole slice; center; heart: zoom in on the heart, label-free"),
+    cropFraction: boundedNumber(0.1, 1).optional()
+      .describe("crop side as a fraction of the shorter slice side (default 0.65)"),
+    spacing: boundedNumber(0.1, 10).optional()
+      .describe("output pixel spacing in mm for slices with known spacing (crop = size × spacing)"),
+    clip: z.tuple([boundedNumber(0, 100), boundedNumber(0, 100)]).refine(([a, b]) => a < b, {
+      error: "expected [low, high] percentiles with low < high",
+    }).optional().describe("intensity percentiles to clip to before scaling (default [1, 99])"),
   }).default({ size: 128 }),
   split: z.strictObject({
+    /** `predefined`: the dataset's list files; a set they leave empty is drawn from train. */
     mode: z.enum(["random", "predefined"]).default("random"),
     val: boundedNumber(0, 0.9).default(0.2),
     test: boundedNumber(0, 0.9).default(0.2),
@@ -115,6 +146,14 @@ export const experimentFileSchema = z.strictObject({
       error: "expected at least one sample size",
     }),
   }),
+  report: z.strictObject({
+    /** Recipe pairs to compare (Figure 2, Wilcoxon tests); default: each prior recipe
+     * against the image-only recipe with as many channels, else with as many images. */
+    comparisons: z.array(z.strictObject({ proposed: z.string(), baseline: z.string() }))
+      .optional(),
+    /** Example slices in Figure 3. */
+    examples: boundedNumber(1, 32, true).default(4),
+  }).default({ examples: 4 }),
 });
 
 /** An experiment file after the generic schema (defaults filled). */

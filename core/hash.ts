@@ -7,10 +7,13 @@ import { createHash } from "node:crypto";
 
 /** JSON with object keys sorted, so equal settings give equal text. */
 export function stableJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v) =>
-    v && typeof v === "object" && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)))
-      : v);
+  return JSON.stringify(
+    value,
+    (_key, v) =>
+      v && typeof v === "object" && !Array.isArray(v)
+        ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)))
+        : v,
+  );
 }
 
 /** A short hex hash (16 characters) of a value's stable JSON. */

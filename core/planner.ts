@@ -14,6 +14,7 @@ import {
   type ChannelSource,
   type ClassifierStep,
   type DataStep,
+  type PopulationStep,
   type PriorStep,
   type SegmenterStep,
   type SplitStep,
@@ -119,7 +120,11 @@ class Planner {
 
   cam(seed: number, size: number, xai: ResolvedRef): CamStep {
     const classifier = this.classifier(seed, size);
-    const identity = { classifier: classifier.id, xai: this.#plugin("xai", xai), backend: this.backend };
+    const identity = {
+      classifier: classifier.id,
+      xai: this.#plugin("xai", xai),
+      backend: this.backend,
+    };
     return this.#add({
       kind: "cam",
       id: stepId("cam", identity),
@@ -133,23 +138,42 @@ class Planner {
     });
   }
 
-  /** The step whose maps feed the named prior: a prior step, or the cam step itself. */
-  priorSource(seed: number, size: number, name: string): CamStep | PriorStep {
+  population(seed: number, size: number, threshold: number | undefined): PopulationStep {
+    const split = this.split(seed);
+    const identity = { data: this.#data.id, split: split.id, sampleSize: size, seed, threshold };
+    return this.#add({
+      kind: "population",
+      id: stepId("population", identity),
+      label: `population prior @ ${size}% seed ${seed}`,
+      deps: [this.#data.id, split.id],
+      identity,
+      seed,
+      dataId: this.#data.id,
+      splitId: split.id,
+      sampleSize: size,
+      threshold,
+    });
+  }
+
+  /** The step whose maps feed the named prior: a prior step, or the raw maps' step. */
+  priorSource(seed: number, size: number, name: string): CamStep | PopulationStep | PriorStep {
     const prior = this.experiment.priors[name];
-    const cam = this.cam(seed, size, prior.xai);
-    if (prior.postprocess.length === 0) return cam;
+    const raw = prior.source === "population"
+      ? this.population(seed, size, prior.threshold)
+      : this.cam(seed, size, prior.xai);
+    if (prior.postprocess.length === 0) return raw;
     const identity = {
-      cam: cam.id,
+      cam: raw.id,
       chain: prior.postprocess.map((ref) => this.#plugin("postprocess", ref)),
     };
     return this.#add({
       kind: "prior",
       id: stepId("prior", identity),
       label: `prior ${name} seed ${seed}`,
-      deps: [cam.id],
+      deps: [raw.id],
       identity,
       seed,
-      camId: cam.id,
+      camId: raw.id,
       chain: prior.postprocess,
     });
   }

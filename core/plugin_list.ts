@@ -13,7 +13,9 @@ function describeOptions(plugin: AnyPlugin): string[] {
     unrepresentable: "any",
   }) as { properties?: Record<string, { type?: string; default?: unknown; enum?: unknown[] }> };
   return Object.entries(schema.properties ?? {}).map(([name, property]) => {
-    const type = property.enum ? property.enum.map((v) => JSON.stringify(v)).join("|") : property.type ?? "value";
+    const type = property.enum
+      ? property.enum.map((v) => JSON.stringify(v)).join("|")
+      : property.type ?? "value";
     const fallback = property.default === undefined ? "" : ` = ${JSON.stringify(property.default)}`;
     return `      ${name}: ${type}${fallback}`;
   });

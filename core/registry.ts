@@ -8,7 +8,7 @@ import { pathToFileURL } from "node:url";
 import { isAbsolute, resolve } from "node:path";
 import type { z } from "zod";
 import { ConfigError } from "./errors.ts";
-import { type AnyPlugin, PLUGIN_KINDS, type Plugin, type PluginKind } from "./plugin.ts";
+import { type AnyPlugin, type Plugin, PLUGIN_KINDS, type PluginKind } from "./plugin.ts";
 import { formatZodIssues } from "./zod_format.ts";
 
 /** Plugins by kind and name. */

@@ -13,6 +13,7 @@ import type { Logger } from "./logger.ts";
 import { planSteps, type StepGraph } from "./planner.ts";
 import type { Progress } from "./progress.ts";
 import type { Registry } from "./registry.ts";
+import { writeReport } from "./report/write_report.ts";
 import { type CellResult, collectResults } from "./results.ts";
 import type { StepEnv } from "./steps/env.ts";
 import { ArtifactStore } from "./store/artifact_store.ts";
@@ -38,6 +39,8 @@ export interface RunSummary {
   /** Ids of the finished steps this run reused. */
   readonly reused: readonly string[];
   readonly failed: readonly CellResult[];
+  /** Folder of the written report. */
+  readonly reportDir: string;
 }
 
 /** The artifact store of an output folder. */
@@ -73,6 +76,7 @@ export async function runExperiment(
   };
   const execution = await executeLocally(env, graph, { failFast: options.failFast });
   const results = await collectResults(env, graph, execution.failed);
+  const reportDir = await writeReport(env, graph, results);
   return {
     backend: backend.tfBackend,
     backendDescription: backend.description,
@@ -81,5 +85,6 @@ export async function runExperiment(
     computed: execution.computed,
     reused: execution.reused,
     failed: results.filter((r) => r.status === "failed"),
+    reportDir,
   };
 }

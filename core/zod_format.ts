@@ -38,10 +38,12 @@ function formatIssue(issue: ZodIssue, prefix: string): string {
 /** A union failed: report the alternative that got furthest (deepest path). */
 function formatUnion(issue: z.core.$ZodIssueInvalidUnion, prefix: string): string {
   const best = issue.errors
-    .map((alternative) => alternative.map((inner) => ({
-      ...inner,
-      path: [...issue.path, ...inner.path],
-    })))
+    .map((alternative) =>
+      alternative.map((inner) => ({
+        ...inner,
+        path: [...issue.path, ...inner.path],
+      }))
+    )
     .sort((a, b) => depth(b) - depth(a))[0];
   return formatZodIssues(best as ZodIssue[], prefix);
 }

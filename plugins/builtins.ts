@@ -7,18 +7,22 @@ import type { AnyPlugin } from "../core/plugin.ts";
 import { Registry } from "../core/registry.ts";
 import { backendPlugins } from "./backends.ts";
 import { tinyCnnPlugin } from "./classifier_tiny_cnn.ts";
+import { datasetPlugins } from "./datasets.ts";
 import { tinyDatasetPlugin } from "./dataset_tiny.ts";
 import modeFilterPlugin from "./postprocess_mode_filter.ts";
 import { tinyUnetPlugin } from "./segmenter_tiny_unet.ts";
-import { gradcamPlugin } from "./xai_gradcam.ts";
+import { postprocessPlugins } from "./postprocess_plugins.ts";
+import { xaiPlugins } from "./xai_plugins.ts";
 
 /** Every built-in plugin. */
 export const builtinPlugins: readonly AnyPlugin[] = [
   ...backendPlugins,
+  ...datasetPlugins,
   tinyDatasetPlugin,
   tinyCnnPlugin,
-  gradcamPlugin,
+  ...xaiPlugins,
   modeFilterPlugin,
+  ...postprocessPlugins,
   tinyUnetPlugin,
 ] as AnyPlugin[];
 

@@ -19,7 +19,11 @@ const options = z.strictObject({
 
 type Options = z.output<typeof options>;
 
-function buildFeatures(spec: NetworkSpec, opts: Options, init: ReturnType<typeof seededInitializers>) {
+function buildFeatures(
+  spec: NetworkSpec,
+  opts: Options,
+  init: ReturnType<typeof seededInitializers>,
+) {
   const input = tfl.input({ shape: [...spec.inputShape] });
   let x = input;
   for (let block = 0; block < opts.blocks; block++) {
@@ -43,7 +47,11 @@ function buildFeatures(spec: NetworkSpec, opts: Options, init: ReturnType<typeof
   return tfl.model({ inputs: input, outputs: target, name: "features" });
 }
 
-function buildHead(featureShape: number[], classes: number, init: ReturnType<typeof seededInitializers>) {
+function buildHead(
+  featureShape: number[],
+  classes: number,
+  init: ReturnType<typeof seededInitializers>,
+) {
   const input = tfl.input({ shape: featureShape });
   const pooled = tfl.layers.globalAveragePooling2d({}).apply(input);
   const logits = tfl.layers.dense({ units: classes, kernelInitializer: init() }).apply(pooled);

@@ -12,7 +12,7 @@ import { camMethodPlugin } from "../core/xai/cam_method.ts";
 export const gradcamPlugin = camMethodPlugin({
   name: "gradcam",
   description: "Grad-CAM: channels weighted by the mean gradient of the class score",
-  version: "1",
+  version: "2",
   options: z.strictObject({}),
   weigh: ({ gradients }) => tf.mean(gradients, [1, 2]) as tf.Tensor2D,
 });

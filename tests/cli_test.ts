@@ -23,10 +23,15 @@ async function tempExperiment(change: (file: Record<string, unknown>) => void) {
 }
 
 Deno.test("cli: a bad experiment file exits 2 naming the path and the problem", async () => {
-  const path = await tempExperiment((f) => (f.grid as { sampleSizes: number[] }).sampleSizes = [100, 50, 140]);
+  const path = await tempExperiment((f) =>
+    (f.grid as { sampleSizes: number[] }).sampleSizes = [100, 50, 140]
+  );
   const result = await cli("run", path);
   assert.equal(result.code, 2);
-  assert.match(result.stderr, /grid\.sampleSizes\[2\]: expected a number between 1 and 100, got 140/);
+  assert.match(
+    result.stderr,
+    /grid\.sampleSizes\[2\]: expected a number between 1 and 100, got 140/,
+  );
   assert.ok(result.stderr.includes(path));
   await Deno.remove(path);
 });
@@ -38,13 +43,31 @@ Deno.test("cli: unknown commands, flags and backends exit 2", async () => {
   assert.match(flag.stderr, /colour/);
   const backend = await cli("plan", "--backend", "quantum");
   assert.equal(backend.code, 2);
-  assert.match(backend.stderr, /unknown backend plugin "quantum" \(registered: cpu, tensorflow, wasm, webgpu\)/);
+  assert.match(
+    backend.stderr,
+    /unknown backend plugin "quantum" \(registered: cpu, tensorflow, wasm, webgpu\)/,
+  );
 });
 
 Deno.test("cli: plugins lists every kind with options", async () => {
   const result = await cli("plugins");
   assert.equal(result.code, 0);
-  for (const line of ["backend:", "  wasm", "classifier:", "  tiny-cnn", "xai:", "  gradcam", "postprocess:", "  mode-filter", "segmenter:", "  tiny-unet", "dataset:", "  tiny"]) {
+  for (
+    const line of [
+      "backend:",
+      "  wasm",
+      "classifier:",
+      "  tiny-cnn",
+      "xai:",
+      "  gradcam",
+      "postprocess:",
+      "  mode-filter",
+      "segmenter:",
+      "  tiny-unet",
+      "dataset:",
+      "  tiny",
+    ]
+  ) {
     assert.ok(result.stdout.includes(line), `missing ${line}`);
   }
   assert.match(result.stdout, /size: integer = 12/);

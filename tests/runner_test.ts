@@ -46,7 +46,14 @@ Deno.test("a small grid runs end to end, then is reused entirely", async () => {
   const tensorsBefore = tf.memory().numTensors;
   const first = await run(out);
   assert.equal(first.backend, "cpu");
-  assert.deepEqual(kinds(first.computed).sort(), ["cam", "classifier", "data", "prior", ...Array(4).fill("segmenter"), "split"]);
+  assert.deepEqual(kinds(first.computed).sort(), [
+    "cam",
+    "classifier",
+    "data",
+    "prior",
+    ...Array(4).fill("segmenter"),
+    "split",
+  ]);
   assert.deepEqual(first.results.map((r) => `${r.recipe}@${r.sampleSize}`), [
     "1Ch@100",
     "1Ch+CAM*@100",
@@ -64,10 +71,21 @@ Deno.test("a small grid runs end to end, then is reused entirely", async () => {
   assert.deepEqual(second.computed, []);
   assert.equal(second.reused.length, 4);
   assert.deepEqual(metricsOf(second.results), metricsOf(first.results));
-  const changed = await run(out, smallExperiment({
-    segmenter: { plugin: "tiny-unet", options: { depth: 1, filters: 5 }, training: { epochs: 1 } },
-  }));
-  assert.deepEqual(kinds(changed.computed), Array(4).fill("segmenter"), "only the segmenters rerun");
+  const changed = await run(
+    out,
+    smallExperiment({
+      segmenter: {
+        plugin: "tiny-unet",
+        options: { depth: 1, filters: 5 },
+        training: { epochs: 1 },
+      },
+    }),
+  );
+  assert.deepEqual(
+    kinds(changed.computed),
+    Array(4).fill("segmenter"),
+    "only the segmenters rerun",
+  );
   await Deno.remove(out, { recursive: true });
 });
 

@@ -4,6 +4,15 @@
  * @module
  */
 import type { Diagnosis, Phase, Slice } from "../cohort.ts";
+import type { CropBox } from "./heart_crop.ts";
+
+/** Where a prepared slice came from: the source size and the cropped region, if any. */
+export interface SliceSource {
+  readonly height: number;
+  readonly width: number;
+  /** The square region that was resized; absent when the whole slice was. */
+  readonly crop?: CropBox;
+}
 
 /** What is known of a prepared slice besides its pixels. */
 export interface SliceMeta {
@@ -11,6 +20,8 @@ export interface SliceMeta {
   readonly group: Diagnosis;
   readonly phase: Phase;
   readonly sliceIndex: number;
+  /** Source geometry, so predictions can be mapped back (see `export.ts`). */
+  readonly source?: SliceSource;
 }
 
 /** `count` slices of `size`×`size` pixels, stacked row-major. */

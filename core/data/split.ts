@@ -3,7 +3,8 @@
  *
  * @module
  */
-import type { Patient } from "../cohort.ts";
+import type { Cohort, Patient } from "../cohort.ts";
+import { CampriorError, ConfigError } from "../errors.ts";
 import { deriveSeed, seededRandom, shuffled } from "../random.ts";
 
 /** Patient ids per set; no patient is in two sets. */
@@ -61,4 +62,63 @@ export function sampleSubset(
     group.slice(0, Math.max(1, Math.ceil((group.length * percent) / 100 - 1e-9)))
       .map((p) => p.id)
   );
+}
+
+/** What a split needs of a cohort (a `Cohort`, or the data step's artifact). */
+export type SplitSource = Pick<Cohort, "patients" | "predefinedSplit">;
+
+/** Split settings from the experiment file. */
+export interface SplitSettings extends SplitFractions {
+  /** `random`: seeded, stratified; `predefined`: the dataset's list files. */
+  readonly mode: "random" | "predefined";
+}
+
+/**
+ * The patient split of a seed. `random` splits all patients by the fractions. `predefined`
+ * takes the dataset's split (e.g. list files); a set the source leaves empty (no
+ * `test.list`) is drawn, stratified and seeded, from the predefined training patients by
+ * its fraction, so no patient is in two sets.
+ */
+export function resolveSplit(
+  cohort: SplitSource,
+  settings: SplitSettings,
+  seed: number,
+): PatientSplit {
+  if (settings.mode === "random") return splitPatients(cohort.patients, settings, seed);
+  const predefined = cohort.predefinedSplit;
+  if (!predefined) {
+    throw new ConfigError(
+      `split.mode is "predefined" but the dataset defines no split (no list files); ` +
+        `use split.mode "random"`,
+    );
+  }
+  checkSplit(cohort, predefined);
+  const carve = {
+    val: predefined.val.length === 0 ? settings.val : 0,
+    test: predefined.test.length === 0 ? settings.test : 0,
+  };
+  if (carve.val === 0 && carve.test === 0) return predefined;
+  const trainPatients = cohort.patients.filter((p) => predefined.train.includes(p.id));
+  const drawn = splitPatients(trainPatients, carve, seed);
+  return {
+    train: drawn.train,
+    val: predefined.val.length > 0 ? predefined.val : drawn.val,
+    test: predefined.test.length > 0 ? predefined.test : drawn.test,
+  };
+}
+
+/** Throws unless every id is a cohort patient and no patient is in two sets. */
+export function checkSplit(cohort: SplitSource, split: PatientSplit): void {
+  const known = new Set(cohort.patients.map((p) => p.id));
+  const seen = new Map<string, string>();
+  for (const [set, ids] of Object.entries(split) as [string, readonly string[]][]) {
+    for (const id of ids) {
+      if (!known.has(id)) throw new CampriorError(`split: ${set} names unknown patient ${id}`);
+      const other = seen.get(id);
+      if (other !== undefined) {
+        throw new CampriorError(`split: patient ${id} is in both ${other} and ${set}`);
+      }
+      seen.set(id, set);
+    }
+  }
 }

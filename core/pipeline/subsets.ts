@@ -24,7 +24,9 @@ export function patientSubset(
   const picked = new Map<string, Float32Array>();
   for (const [name, maps] of priors) {
     const out = new Float32Array(indices.length * pixels);
-    indices.forEach((from, to) => out.set(maps.subarray(from * pixels, (from + 1) * pixels), to * pixels));
+    indices.forEach((from, to) =>
+      out.set(maps.subarray(from * pixels, (from + 1) * pixels), to * pixels)
+    );
     picked.set(name, out);
   }
   const keep = new Set(indices);

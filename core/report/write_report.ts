@@ -1,6 +1,6 @@
 /**
- * Writes `<out>/report/`: results.json, results.csv (one row per cell × seed) and the
- * Table 1 layout as Markdown.
+ * Writes `<out>/report/`: results.json and results.csv (one row per cell × seed), Table 1
+ * (Markdown and HTML), paired comparisons, Figure 2 (SVG), Figure 3 (PNG) and index.html.
  *
  * @module
  */
@@ -8,7 +8,15 @@ import { join } from "node:path";
 import { writeTextAtomic } from "../atomic_write.ts";
 import type { CellResult } from "../results.ts";
 import { SEGMENTATION_CLASSES } from "../cohort.ts";
-import { resultsTableMarkdown } from "./results_table.ts";
+import type { StepGraph } from "../planner.ts";
+import type { StepEnv } from "../steps/env.ts";
+import { compareRecipes } from "./comparisons.ts";
+import { figure2Svg } from "./figure2.ts";
+import { figure3Png } from "./figure3.ts";
+import { figure3Examples, figure3Source } from "./figure3_examples.ts";
+import { indexHtml } from "./index_html.ts";
+import { priorQuality, priorQualityHtml } from "./prior_quality.ts";
+import { table1, table1Html, table1Markdown } from "./table1.ts";
 
 const COLUMNS = [
   "recipe",
@@ -53,11 +61,62 @@ export function resultsCsv(results: readonly CellResult[]): string {
   return [COLUMNS.join(","), ...results.map(csvRow)].join("\n") + "\n";
 }
 
-/** Writes the report files; returns the report folder. */
-export async function writeReport(outDir: string, results: readonly CellResult[]) {
-  const dir = join(outDir, "report");
-  await writeTextAtomic(join(dir, "results.json"), JSON.stringify(results, null, 2));
-  await writeTextAtomic(join(dir, "results.csv"), resultsCsv(results));
-  await writeTextAtomic(join(dir, "table1.md"), resultsTableMarkdown(results) + "\n");
+/** Writes every report file into `<out>/report/`; returns the folder. */
+export async function writeReport(
+  env: StepEnv,
+  graph: StepGraph,
+  results: readonly CellResult[],
+): Promise<string> {
+  const dir = join(env.outDir, "report");
+  const write = (name: string, text: string) => writeTextAtomic(join(dir, name), text);
+  const { experiment } = env;
+  const table = table1(results);
+  const comparisons = compareRecipes(results, experiment.report.comparisons);
+  await write("results.json", JSON.stringify(results, null, 2));
+  await write("results.csv", resultsCsv(results));
+  await write("table1.md", table1Markdown(table) + "\n");
+  await write("table1.html", table1Html(table) + "\n");
+  await write("comparisons.json", JSON.stringify(comparisons, null, 2));
+  if (comparisons.length > 0) await write("figure2.svg", await figure2Svg(comparisons));
+  const figure3Caption = await writeFigure3(env, graph, results, dir);
+  const finished = new Set(results.filter((r) => r.status === "done").map((r) => r.id));
+  const quality = await priorQuality(env, graph, finished);
+  await write("prior_quality.json", JSON.stringify(quality, null, 2));
+  await write(
+    "index.html",
+    indexHtml({
+      name: experiment.name,
+      description: experiment.description,
+      backend: env.backend,
+      generated: new Date().toISOString(),
+      table1Html: table1Html(table),
+      comparisons,
+      hasFigure2: comparisons.length > 0,
+      figure3Caption,
+      extraSections: [priorQualityHtml(quality)],
+      failed: results.filter((r) => r.status === "failed").map((r) =>
+        `${r.recipe} @ ${r.sampleSize}% seed ${r.seed}: ${r.error}`
+      ),
+    }),
+  );
   return dir;
+}
+
+async function writeFigure3(
+  env: StepEnv,
+  graph: StepGraph,
+  results: readonly CellResult[],
+  dir: string,
+): Promise<string | undefined> {
+  const source = figure3Source(graph, results, env.experiment.report.comparisons[0]);
+  if (!source) return undefined;
+  const { examples, size } = await figure3Examples(env, source, env.experiment.report.examples);
+  if (examples.length === 0) return undefined;
+  await Deno.mkdir(dir, { recursive: true });
+  const temp = join(dir, `.figure3.png.tmp-${Deno.pid}`);
+  await Deno.writeFile(temp, figure3Png(examples, size));
+  await Deno.rename(temp, join(dir, "figure3.png"));
+  const { proposed, baseline } = source;
+  return `${proposed.recipe.name} vs ${baseline.recipe.name} at ${proposed.sampleSize}% ` +
+    `of the patients, seed ${proposed.seed}, test slices with the largest hearts`;
 }

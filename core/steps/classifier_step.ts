@@ -21,9 +21,17 @@ import { epochProgress } from "./epoch_progress.ts";
 import { loadSplit, sampledPatients } from "./split_step.ts";
 import type { ClassifierStep } from "./step.ts";
 
-async function buildNetwork(env: StepEnv, seed: number, size: number): Promise<ClassifierNetwork> {
+/** A freshly initialised network of the experiment's classifier. */
+export async function buildNetwork(
+  env: StepEnv,
+  seed: number,
+  size: number,
+): Promise<ClassifierNetwork> {
   const { plugin, options } = env.experiment.classifier;
-  const instance = await env.registry.get("classifier", plugin).create(options, pluginContext(env, seed));
+  const instance = await env.registry.get("classifier", plugin).create(
+    options,
+    pluginContext(env, seed),
+  );
   return instance.build({ inputShape: [size, size, 1], numClasses: DIAGNOSES.length });
 }
 
@@ -55,7 +63,14 @@ export async function runClassifierStep(env: StepEnv, step: ClassifierStep): Pro
   const { experiment } = env;
   const progress = epochProgress(env.progress, step.label, experiment.classifier.training.epochs);
   const context = pluginContext(env, step.seed);
-  const trained = await trainClassifier(experiment, env.registry, context, train, val, progress.onEpoch)
+  const trained = await trainClassifier(
+    experiment,
+    env.registry,
+    context,
+    train,
+    val,
+    progress.onEpoch,
+  )
     .finally(progress.finish);
   try {
     const metrics = await testMetrics(trained.network, env, step);

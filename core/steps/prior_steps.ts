@@ -1,22 +1,68 @@
 /**
- * The cam step (saliency maps of every slice from a trained classifier) and the prior step
- * (a post-processing chain over a cam step's maps). Both write `maps.f32`, aligned with the
- * data artifact's slices.
+ * Prior maps: the cam step (saliency maps of every slice from a trained classifier), the
+ * population step (mean heart mask of the labelled training patients) and the prior step
+ * (a post-processing chain over either). Maps are aligned with the data artifact's slices.
  *
  * @module
  */
 import { join } from "node:path";
 import { explainAll, postprocessAll } from "../pipeline/priors.ts";
 import { readFloat32, writeArray } from "../store/artifact_store.ts";
-import { loadClassifier } from "./classifier_step.ts";
+import * as tf from "@tensorflow/tfjs-core";
+import { IMAGE_CHANNEL } from "../channels.ts";
+import type { PreparedSlices } from "../data/prepared.ts";
+import { inputTensor } from "../pipeline/inputs.ts";
+import type { ClassifierNetwork } from "../plugin.ts";
+import { modelRandomisationTest } from "../xai/cam_quality.ts";
+import { buildNetwork, loadClassifier } from "./classifier_step.ts";
 import { loadData } from "./data_step.ts";
 import { describeStep, memoized, pluginContext, type StepEnv } from "./env.ts";
-import type { CamStep, ClassifierStep, PriorStep, Step } from "./step.ts";
+import { populationPrior } from "../xai/population_prior.ts";
+import { patientSubset } from "../pipeline/subsets.ts";
+import { loadSplit, sampledPatients } from "./split_step.ts";
+import type { CamStep, ClassifierStep, PopulationStep, PriorStep, Step } from "./step.ts";
 
-async function commitMaps(env: StepEnv, step: Step, maps: Float32Array): Promise<void> {
+async function commitMaps(
+  env: StepEnv,
+  step: Step,
+  maps: Float32Array,
+  extra: Record<string, unknown> = {},
+): Promise<void> {
   await env.store.commit(step.id, describeStep(step), async (dir) => {
     await writeArray(join(dir, "maps.f32"), maps);
+    for (const [name, value] of Object.entries(extra)) {
+      await Deno.writeTextFile(join(dir, `${name}.json`), JSON.stringify(value, null, 2));
+    }
   });
+}
+
+/** Slices used for the model randomisation check. */
+const SANITY_SLICES = 32;
+
+/**
+ * Adebayo et al.'s model randomisation test: how similar the maps of the trained classifier
+ * are to those of the same architecture freshly initialised (low is good).
+ */
+async function randomisationCheck(
+  env: StepEnv,
+  step: CamStep,
+  network: ClassifierNetwork,
+  prepared: PreparedSlices,
+) {
+  const context = pluginContext(env, step.seed);
+  const xai = await env.registry.get("xai", step.xai.plugin).create(step.xai.options, context);
+  const randomised = await buildNetwork(env, step.seed + 7919, prepared.size);
+  const count = Math.min(SANITY_SLICES, prepared.count);
+  const images = tf.tidy(() =>
+    tf.slice(inputTensor(prepared, [IMAGE_CHANNEL], new Map()), 0, count) as tf.Tensor4D
+  );
+  try {
+    const similarity = await modelRandomisationTest(xai, network, randomised, images);
+    return { slices: count, spearman: similarity.spearman, ssim: similarity.ssim };
+  } finally {
+    images.dispose();
+    randomised.model.dispose();
+  }
 }
 
 /** Computes the saliency maps of every slice. */
@@ -30,7 +76,11 @@ export async function runCamStep(
   try {
     const context = pluginContext(env, step.seed);
     const maps = await explainAll(env.registry, step.xai, context, network, prepared);
-    await commitMaps(env, step, maps);
+    const randomisation = await randomisationCheck(env, step, network, prepared);
+    env.log.info(
+      `${step.label}: maps vs randomised classifier: Spearman ${randomisation.spearman.toFixed(3)}`,
+    );
+    await commitMaps(env, step, maps, { randomisation });
   } finally {
     network.model.dispose();
   }
@@ -43,7 +93,54 @@ export async function runPriorStep(env: StepEnv, step: PriorStep, size: number):
   await commitMaps(env, step, await postprocessAll(env.registry, step.chain, context, cams, size));
 }
 
-/** Reads the maps of a cam or prior step (once per run). */
+/**
+ * Computes the population prior: the mean heart mask of the slices of the training patients
+ * that have segmentation labels at the step's sample size. One map serves every slice, so
+ * only it is stored.
+ */
+export async function runPopulationStep(env: StepEnv, step: PopulationStep): Promise<void> {
+  const data = await loadData(env, step.dataId);
+  const split = await loadSplit(env, step.splitId);
+  const labelled = sampledPatients(data, split, step.sampleSize, step.seed).train;
+  const { slices } = patientSubset(data.prepared, new Map(), labelled);
+  const { size } = slices;
+  const prior = populationPrior(slices.labels, size, size, { threshold: step.threshold });
+  await env.store.commit(step.id, describeStep(step), async (dir) => {
+    await writeArray(join(dir, "map.f32"), prior.data);
+    await Deno.writeTextFile(
+      join(dir, "index.json"),
+      JSON.stringify({ count: data.prepared.count, slicesUsed: slices.count }),
+    );
+  });
+}
+
+async function readMaps(dir: string): Promise<Float32Array> {
+  try {
+    return await readFloat32(join(dir, "maps.f32"));
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  const map = await readFloat32(join(dir, "map.f32"));
+  const { count } = JSON.parse(await Deno.readTextFile(join(dir, "index.json")));
+  const maps = new Float32Array(count * map.length);
+  for (let i = 0; i < count; i++) maps.set(map, i * map.length);
+  return maps;
+}
+
+/** The randomisation check a cam step recorded, if any. */
+export async function loadRandomisation(
+  env: StepEnv,
+  id: string,
+): Promise<{ slices: number; spearman: number; ssim: number } | undefined> {
+  try {
+    return JSON.parse(await Deno.readTextFile(join(env.store.dir(id), "randomisation.json")));
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw error;
+  }
+}
+
+/** Reads the maps of a cam, population or prior step (once per run), one per slice. */
 export function loadMaps(env: StepEnv, id: string): Promise<Float32Array> {
-  return memoized(env, id, () => readFloat32(join(env.store.dir(id), "maps.f32")));
+  return memoized(env, id, () => readMaps(env.store.dir(id)));
 }

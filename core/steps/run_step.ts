@@ -8,7 +8,7 @@ import type { StepGraph } from "../planner.ts";
 import { runClassifierStep } from "./classifier_step.ts";
 import { loadData, runDataStep } from "./data_step.ts";
 import type { StepEnv } from "./env.ts";
-import { runCamStep, runPriorStep } from "./prior_steps.ts";
+import { runCamStep, runPopulationStep, runPriorStep } from "./prior_steps.ts";
 import { runSegmenterStep } from "./segmenter_step.ts";
 import { runSplitStep } from "./split_step.ts";
 import type { ClassifierStep, Step } from "./step.ts";
@@ -26,9 +26,11 @@ export async function runStep(env: StepEnv, graph: StepGraph, step: Step): Promi
       const classifier = graph.steps.find((s) => s.id === step.classifierId) as ClassifierStep;
       return await runCamStep(env, step, classifier);
     }
+    case "population":
+      return await runPopulationStep(env, step);
     case "prior": {
-      const cam = graph.steps.find((s) => s.id === step.camId);
-      const dataId = cam?.kind === "cam" ? cam.dataId : "";
+      const source = graph.steps.find((s) => s.id === step.camId);
+      const dataId = source && "dataId" in source ? source.dataId : "";
       return await runPriorStep(env, step, (await loadData(env, dataId)).prepared.size);
     }
     case "segmenter":

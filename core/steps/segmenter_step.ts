@@ -82,7 +82,11 @@ export async function runSegmenterStep(env: StepEnv, step: SegmenterStep): Promi
   const [train, val, test] = [sampled.train, sampled.val, split.test].map((ids) =>
     patientSubset(data.prepared, priors, ids)
   );
-  const progress = epochProgress(env.progress, step.label, env.experiment.segmenter.training.epochs);
+  const progress = epochProgress(
+    env.progress,
+    step.label,
+    env.experiment.segmenter.training.epochs,
+  );
   const outcome = await trainSegmenter(
     env.experiment,
     env.registry,
@@ -113,7 +117,9 @@ export async function runSegmenterStep(env: StepEnv, step: SegmenterStep): Promi
     bestEpoch: outcome.fit.bestEpoch,
     seconds: (performance.now() - started) / 1000,
   };
-  env.log.info(`${step.label}: mean IoU incl. background ${result.meanIoUWithBackground.toFixed(3)}`);
+  env.log.info(
+    `${step.label}: mean IoU incl. background ${result.meanIoUWithBackground.toFixed(3)}`,
+  );
   await env.store.commit(step.id, describeStep(step), async (dir) => {
     await Deno.writeTextFile(join(dir, "metrics.json"), JSON.stringify(result, null, 2));
     await Deno.writeTextFile(join(dir, "history.json"), JSON.stringify(outcome.fit.history));

@@ -1,30 +1,18 @@
 /**
  * The split step: patient-level train/val/test sets for a seed, stratified by diagnosis,
- * or the dataset's own split.
+ * or the dataset's own split (sets its lists leave empty are drawn from the training set).
  *
  * @module
  */
 import { join } from "node:path";
-import { type PatientSplit, sampleSubset, splitPatients } from "../data/split.ts";
-import { ConfigError } from "../errors.ts";
+import { type PatientSplit, resolveSplit, sampleSubset } from "../data/split.ts";
 import { type DataArtifact, loadData } from "./data_step.ts";
 import { describeStep, memoized, type StepEnv } from "./env.ts";
 import type { SplitStep } from "./step.ts";
 
-function splitOf(env: StepEnv, data: DataArtifact, seed: number): PatientSplit {
-  const { split, dataset } = env.experiment;
-  if (split.mode === "random") return splitPatients(data.patients, split, seed);
-  if (!data.predefinedSplit) {
-    throw new ConfigError(
-      `split.mode is "predefined" but dataset ${dataset.plugin} defines no split`,
-    );
-  }
-  return data.predefinedSplit;
-}
-
 /** Computes and writes the split. */
 export async function runSplitStep(env: StepEnv, step: SplitStep): Promise<void> {
-  const split = splitOf(env, await loadData(env, step.dataId), step.seed);
+  const split = resolveSplit(await loadData(env, step.dataId), env.experiment.split, step.seed);
   await env.store.commit(step.id, describeStep(step), async (dir) => {
     await Deno.writeTextFile(join(dir, "split.json"), JSON.stringify(split, null, 2));
   });
@@ -32,8 +20,11 @@ export async function runSplitStep(env: StepEnv, step: SplitStep): Promise<void>
 
 /** Reads a split artifact. */
 export function loadSplit(env: StepEnv, id: string): Promise<PatientSplit> {
-  return memoized(env, id, async () =>
-    JSON.parse(await Deno.readTextFile(join(env.store.dir(id), "split.json"))));
+  return memoized(
+    env,
+    id,
+    async () => JSON.parse(await Deno.readTextFile(join(env.store.dir(id), "split.json"))),
+  );
 }
 
 /**

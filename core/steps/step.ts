@@ -12,7 +12,7 @@ import { hashOf } from "../hash.ts";
 /** A segmenter input channel and the step whose output feeds it (none for the image). */
 export interface ChannelSource {
   readonly name: string;
-  /** `prior` or `cam` step id, or undefined for the grayscale image. */
+  /** `prior`, `cam` or `population` step id, or undefined for the grayscale image. */
   readonly stepId?: string;
 }
 
@@ -56,7 +56,17 @@ export interface CamStep extends StepBase {
   readonly xai: ResolvedRef;
 }
 
-/** A post-processing chain applied to a cam step's maps. */
+/** The population prior: mean heart mask of the labelled training patients at a size. */
+export interface PopulationStep extends StepBase {
+  readonly kind: "population";
+  readonly seed: number;
+  readonly dataId: string;
+  readonly splitId: string;
+  readonly sampleSize: number;
+  readonly threshold?: number;
+}
+
+/** A post-processing chain applied to a cam (or population) step's maps. */
 export interface PriorStep extends StepBase {
   readonly kind: "prior";
   readonly seed: number;
@@ -81,6 +91,7 @@ export type Step =
   | SplitStep
   | ClassifierStep
   | CamStep
+  | PopulationStep
   | PriorStep
   | SegmenterStep;
 

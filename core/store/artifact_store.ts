@@ -102,4 +102,3 @@ export async function readFloat32(path: string): Promise<Float32Array> {
 export async function readUint8(path: string): Promise<Uint8Array> {
   return await Deno.readFile(path);
 }
-
