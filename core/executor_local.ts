@@ -7,6 +7,7 @@
 import { join } from "node:path";
 import { writeTextAtomic } from "./atomic_write.ts";
 import { CampriorError, InterruptedError } from "./errors.ts";
+import { fileLogger, teeLogger } from "./logger.ts";
 import type { StepGraph } from "./planner.ts";
 import type { StepEnv } from "./steps/env.ts";
 import { runStep } from "./steps/run_step.ts";
@@ -32,6 +33,11 @@ function errorText(error: unknown): string {
   return error instanceof CampriorError
     ? error.message
     : `${(error as Error).name}: ${(error as Error).message}`;
+}
+
+/** Path of the log file of a step. */
+export function stepLogPath(outDir: string, id: string): string {
+  return join(outDir, "logs", `${id}.log`);
 }
 
 /** Path of the failure record of a step. */
@@ -69,13 +75,17 @@ export async function executeLocally(
       continue;
     }
     env.log.info(`[${++done}/${todo.length}] ${step.label}`);
+    const stepLog = fileLogger(stepLogPath(env.outDir, step.id));
+    stepLog.info(`start ${step.label}`);
     try {
-      await runStep(env, graph, step);
+      await runStep({ ...env, log: teeLogger(env.log, stepLog), stepLog }, graph, step);
+      stepLog.info("finished");
       await clearFailure(env, step.id);
       computed.push(step.id);
     } catch (error) {
       if (error instanceof InterruptedError || options.failFast) throw error;
       const failure = { id: step.id, label: step.label, error: errorText(error) };
+      stepLog.warn(`failed: ${failure.error}`);
       env.log.warn(`${step.label} failed: ${failure.error}`);
       await recordFailure(env, failure);
       failed.set(step.id, failure);

@@ -48,6 +48,7 @@ export interface Experiment {
     readonly training: TrainingSettings;
   };
   readonly priors: Readonly<Record<string, ResolvedPrior>>;
+  readonly priorsFrom: ExperimentFile["priorsFrom"];
   readonly segmenter: ResolvedRef & { readonly training: SegmenterTrainingSettings };
   readonly grid: {
     readonly recipes: readonly ChannelRecipe[];
@@ -57,6 +58,8 @@ export interface Experiment {
     readonly comparisons: readonly Comparison[];
     readonly examples: number;
   };
+  /** Where the steps run (local or Slurm); not part of any step id. */
+  readonly executor: ExperimentFile["executor"];
 }
 
 /** A proposed recipe and the baseline it is compared against. */
@@ -172,9 +175,11 @@ function resolveExperiment(file: ExperimentFile, registry: Registry): Experiment
       training: file.classifier.training,
     },
     priors,
+    priorsFrom: file.priorsFrom,
     segmenter: { ...segmenter!, training: file.segmenter.training },
     grid: { recipes: recipes as ChannelRecipe[], sampleSizes: file.grid.sampleSizes },
     report: { comparisons: comparisons!, examples: file.report.examples },
+    executor: file.executor,
   };
 }
 

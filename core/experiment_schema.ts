@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import { IMAGE_CHANNEL } from "./channels.ts";
+import { executorSchema } from "./executor_schema.ts";
 import { augmentSchema } from "./training/augment.ts";
 import { classWeightsSchema } from "./training/class_weights.ts";
 import { scheduleSchema } from "./training/schedule.ts";
@@ -134,6 +135,17 @@ export const experimentFileSchema = z.strictObject({
   }),
   xai: pluginRefSchema.default({ plugin: "gradcam", options: {} }),
   priors: z.record(priorNameSchema, priorSchema).default({}),
+  /**
+   * Which classifier makes the priors of the segmentation training images: `same-model`
+   * (the paper's: the classifier that saw them) or `out-of-fold` (k folds over the training
+   * patients; each fold's priors come from a classifier trained on the other folds, so
+   * training and test priors are of the same quality). Val/test priors come from the
+   * classifier trained on all training patients either way.
+   */
+  priorsFrom: z.strictObject({
+    mode: z.enum(["same-model", "out-of-fold"]).default("same-model"),
+    folds: boundedNumber(2, 20, true).default(5),
+  }).default({ mode: "same-model", folds: 5 }),
   segmenter: z.strictObject({
     plugin: pluginName,
     options: z.record(z.string(), z.unknown()).default({}),
@@ -154,6 +166,8 @@ export const experimentFileSchema = z.strictObject({
     /** Example slices in Figure 3. */
     examples: boundedNumber(1, 32, true).default(4),
   }).default({ examples: 4 }),
+  /** Where the steps run: `{ "type": "local" }` (default) or `{ "type": "slurm", … }`. */
+  executor: executorSchema.default({ type: "local" }),
 });
 
 /** An experiment file after the generic schema (defaults filled). */

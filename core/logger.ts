@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { dirname } from "node:path";
 
 /** Where progress notes go. */
 export interface Logger {
@@ -24,5 +25,22 @@ export function memoryLogger(): Logger & { readonly lines: string[] } {
     lines,
     info: (message) => lines.push(message),
     warn: (message) => lines.push(`warning: ${message}`),
+  };
+}
+
+/** A logger appending timestamped lines to a file (created with its folder). */
+export function fileLogger(path: string): Logger {
+  const write = (line: string) => {
+    Deno.mkdirSync(dirname(path), { recursive: true });
+    Deno.writeTextFileSync(path, `${new Date().toISOString()} ${line}\n`, { append: true });
+  };
+  return { info: write, warn: (message) => write(`warning: ${message}`) };
+}
+
+/** A logger that writes every message to each of `loggers`. */
+export function teeLogger(...loggers: readonly Logger[]): Logger {
+  return {
+    info: (message) => loggers.forEach((l) => l.info(message)),
+    warn: (message) => loggers.forEach((l) => l.warn(message)),
   };
 }

@@ -91,37 +91,47 @@ class Planner {
     });
   }
 
-  classifier(seed: number, size: number): ClassifierStep {
-    const { classifier } = this.experiment;
+  classifier(seed: number, size: number, fold?: number): ClassifierStep {
+    const { classifier, priorsFrom } = this.experiment;
     const sampleSize = classifier.trainOn === "sample" ? size : undefined;
+    const folds = fold === undefined ? undefined : priorsFrom.folds;
     const split = this.split(seed);
     const identity = {
       split: split.id,
       classifier: this.#plugin("classifier", classifier),
       training: classifier.training,
       sampleSize,
+      fold,
+      folds,
       seed,
       backend: this.backend,
     };
+    const sized = sampleSize === undefined ? "" : ` @ ${sampleSize}%`;
+    const folded = fold === undefined ? "" : ` fold ${fold + 1}/${folds}`;
     return this.#add({
       kind: "classifier",
       id: stepId("classifier", identity),
-      label: `classifier ${classifier.plugin} seed ${seed}${
-        sampleSize === undefined ? "" : ` @ ${sampleSize}%`
-      }`,
+      label: `classifier ${classifier.plugin} seed ${seed}${sized}${folded}`,
       deps: [this.#data.id, split.id],
       identity,
       seed,
       dataId: this.#data.id,
       splitId: split.id,
       sampleSize,
+      fold,
+      folds,
     });
   }
 
   cam(seed: number, size: number, xai: ResolvedRef): CamStep {
     const classifier = this.classifier(seed, size);
+    const { mode, folds } = this.experiment.priorsFrom;
+    const foldClassifierIds = mode === "out-of-fold"
+      ? Array.from({ length: folds }, (_, fold) => this.classifier(seed, size, fold).id)
+      : [];
     const identity = {
       classifier: classifier.id,
+      foldClassifiers: foldClassifierIds,
       xai: this.#plugin("xai", xai),
       backend: this.backend,
     };
@@ -129,11 +139,12 @@ class Planner {
       kind: "cam",
       id: stepId("cam", identity),
       label: `cam ${xai.plugin} seed ${seed}`,
-      deps: [this.#data.id, classifier.id],
+      deps: [this.#data.id, classifier.id, ...foldClassifierIds],
       identity,
       seed,
       dataId: this.#data.id,
       classifierId: classifier.id,
+      foldClassifierIds,
       xai,
     });
   }

@@ -4,7 +4,9 @@ import { parseExperiment } from "../core/experiment.ts";
 import { memoryLogger } from "../core/logger.ts";
 import type { Progress } from "../core/progress.ts";
 import { silentProgress } from "../core/progress.ts";
-import { runExperiment } from "../core/runner.ts";
+import { runExperiment, storeOf } from "../core/runner.ts";
+import { readFloat32 } from "../core/store/artifact_store.ts";
+import { join } from "node:path";
 import { builtinRegistry } from "../plugins/builtins.ts";
 
 function smallExperiment(overrides: Record<string, unknown> = {}) {
@@ -149,4 +151,35 @@ Deno.test("a failing cell is recorded and the others still run", async () => {
   }
   assert.equal(summary.failed.length, summary.results.filter((r) => r.status === "failed").length);
   await Deno.remove(out, { recursive: true });
+});
+
+Deno.test("out-of-fold priors: training patients' maps come from fold classifiers", async () => {
+  const grid = { channels: ["1Ch+CAM"], sampleSizes: [100] };
+  const runMode = async (mode: string) => {
+    const out = await Deno.makeTempDir();
+    const summary = await run(out, smallExperiment({ grid, priorsFrom: { mode, folds: 2 } }));
+    const cam = summary.graph.steps.find((s) => s.kind === "cam")!;
+    const maps = await readFloat32(join(storeOf(out).dir(cam.id), "maps.f32"));
+    const split = summary.graph.steps.find((s) => s.kind === "split")!;
+    const sets = JSON.parse(
+      await Deno.readTextFile(join(storeOf(out).dir(split.id), "split.json")),
+    );
+    const data = summary.graph.steps.find((s) => s.kind === "data")!;
+    const index = JSON.parse(
+      await Deno.readTextFile(join(storeOf(out).dir(data.id), "index.json")),
+    );
+    await Deno.remove(out, { recursive: true });
+    return { summary, maps, sets, meta: index.meta as { patientId: string }[], size: index.size };
+  };
+  const same = await runMode("same-model");
+  const oof = await runMode("out-of-fold");
+  assert.equal(kinds(oof.summary.computed).filter((k) => k === "classifier").length, 3);
+  const pixels = same.size * same.size;
+  const differs = (i: number) =>
+    same.maps.subarray(i * pixels, (i + 1) * pixels).some((v, p) => v !== oof.maps[i * pixels + p]);
+  same.meta.forEach((m, i) => {
+    if (same.sets.test.includes(m.patientId)) assert.ok(!differs(i), `test slice ${i} changed`);
+  });
+  const trainSlices = same.meta.flatMap((m, i) => same.sets.train.includes(m.patientId) ? [i] : []);
+  assert.ok(trainSlices.every(differs), "every training slice gets an out-of-fold map");
 });

@@ -50,6 +50,23 @@ export function splitPatients(
 }
 
 /**
+ * Assigns each patient to one of `folds` folds, stratified by diagnosis and seeded: within
+ * each group, patients in a seeded order are dealt to folds in turn.
+ */
+export function assignFolds(
+  patients: readonly Patient[],
+  folds: number,
+  seed: number,
+): Map<string, number> {
+  const fold = new Map<string, number>();
+  let next = 0;
+  for (const group of shuffledByGroup(patients, deriveSeed(seed, "folds"))) {
+    for (const patient of group) fold.set(patient.id, next++ % folds);
+  }
+  return fold;
+}
+
+/**
  * The first `percent`% of each diagnosis group in a seeded order, at least one patient
  * per group. Subsets are nested: a smaller percent gives a subset of a larger one.
  */

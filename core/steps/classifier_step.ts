@@ -15,7 +15,8 @@ import { patientSubset } from "../pipeline/subsets.ts";
 import { trainClassifier } from "../pipeline/train_classifier.ts";
 import type { ClassifierNetwork } from "../plugin.ts";
 import { loadWeights, saveWeights } from "../store/weights.ts";
-import { loadData } from "./data_step.ts";
+import { assignFolds, type PatientSplit } from "../data/split.ts";
+import { type DataArtifact, loadData } from "./data_step.ts";
 import { describeStep, pluginContext, type StepEnv } from "./env.ts";
 import { epochProgress } from "./epoch_progress.ts";
 import { loadSplit, sampledPatients } from "./split_step.ts";
@@ -51,17 +52,43 @@ async function testMetrics(network: ClassifierNetwork, env: StepEnv, step: Class
   return { accuracy, f1Macro, f1Weighted, rocAucMacro, testSlices: test.count };
 }
 
+/**
+ * The training and validation patients of a classifier step: all training patients or a
+ * sample size's subset, without the left-out fold for out-of-fold priors.
+ */
+export function trainingPatients(
+  data: DataArtifact,
+  split: PatientSplit,
+  step: ClassifierStep,
+): { train: readonly string[]; val: readonly string[] } {
+  const patients = step.sampleSize === undefined
+    ? split
+    : sampledPatients(data, split, step.sampleSize, step.seed);
+  if (step.fold === undefined) return patients;
+  const folds = foldsOf(data, patients.train, step.folds!, step.seed);
+  return { train: patients.train.filter((id) => folds.get(id) !== step.fold), val: patients.val };
+}
+
+/** Fold of each of the given training patients. */
+export function foldsOf(
+  data: DataArtifact,
+  train: readonly string[],
+  folds: number,
+  seed: number,
+): Map<string, number> {
+  const wanted = new Set(train);
+  return assignFolds(data.patients.filter((p) => wanted.has(p.id)), folds, seed);
+}
+
 /** Trains the classifier and writes its weights, history and test metrics. */
 export async function runClassifierStep(env: StepEnv, step: ClassifierStep): Promise<void> {
   const data = await loadData(env, step.dataId);
   const split = await loadSplit(env, step.splitId);
-  const patients = step.sampleSize === undefined
-    ? split
-    : sampledPatients(data, split, step.sampleSize, step.seed);
+  const patients = trainingPatients(data, split, step);
   const train = patientSubset(data.prepared, new Map(), patients.train).slices;
   const val = patientSubset(data.prepared, new Map(), patients.val).slices;
   const { experiment } = env;
-  const progress = epochProgress(env.progress, step.label, experiment.classifier.training.epochs);
+  const progress = epochProgress(env, step.label, experiment.classifier.training.epochs);
   const context = pluginContext(env, step.seed);
   const trained = await trainClassifier(
     experiment,

@@ -23,6 +23,8 @@ export interface StepEnv {
   readonly backend: string;
   readonly signal: AbortSignal;
   readonly log: Logger;
+  /** The running step's own log file (epochs, notes), when the executor keeps one. */
+  readonly stepLog?: Logger;
   readonly progress: Progress;
   /** Loaded artifacts by step id (and a suffix for variants). */
   readonly memo: Map<string, unknown>;

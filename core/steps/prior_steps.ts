@@ -14,7 +14,8 @@ import type { PreparedSlices } from "../data/prepared.ts";
 import { inputTensor } from "../pipeline/inputs.ts";
 import type { ClassifierNetwork } from "../plugin.ts";
 import { modelRandomisationTest } from "../xai/cam_quality.ts";
-import { buildNetwork, loadClassifier } from "./classifier_step.ts";
+import { selectSlices } from "../data/prepared.ts";
+import { buildNetwork, foldsOf, loadClassifier, trainingPatients } from "./classifier_step.ts";
 import { loadData } from "./data_step.ts";
 import { describeStep, memoized, pluginContext, type StepEnv } from "./env.ts";
 import { populationPrior } from "../xai/population_prior.ts";
@@ -65,17 +66,54 @@ async function randomisationCheck(
   }
 }
 
+/**
+ * Replaces the maps of each fold's training patients with those of the classifier that did
+ * not see them (out-of-fold priors).
+ */
+async function replaceOutOfFold(
+  env: StepEnv,
+  step: CamStep,
+  folds: readonly ClassifierStep[],
+  maps: Float32Array,
+): Promise<void> {
+  if (folds.length === 0) return;
+  const data = await loadData(env, step.dataId);
+  const split = await loadSplit(env, folds[0].splitId);
+  const train = trainingPatients(data, split, { ...folds[0], fold: undefined });
+  const foldOf = foldsOf(data, train.train, folds.length, folds[0].seed);
+  const pixels = data.prepared.size * data.prepared.size;
+  for (const classifier of folds) {
+    const indices = data.prepared.meta.flatMap((m, i) =>
+      foldOf.get(m.patientId) === classifier.fold ? [i] : []
+    );
+    const held = new Set(indices);
+    const slices = selectSlices(data.prepared, (_m, i) => held.has(i));
+    const network = await loadClassifier(env, classifier, data.prepared.size);
+    try {
+      const context = pluginContext(env, step.seed);
+      const foldMaps = await explainAll(env.registry, step.xai, context, network, slices);
+      indices.forEach((slice, k) =>
+        maps.set(foldMaps.subarray(k * pixels, (k + 1) * pixels), slice * pixels)
+      );
+    } finally {
+      network.model.dispose();
+    }
+  }
+}
+
 /** Computes the saliency maps of every slice. */
 export async function runCamStep(
   env: StepEnv,
   step: CamStep,
   classifier: ClassifierStep,
+  folds: readonly ClassifierStep[],
 ): Promise<void> {
   const { prepared } = await loadData(env, step.dataId);
   const network = await loadClassifier(env, classifier, prepared.size);
   try {
     const context = pluginContext(env, step.seed);
     const maps = await explainAll(env.registry, step.xai, context, network, prepared);
+    await replaceOutOfFold(env, step, folds, maps);
     const randomisation = await randomisationCheck(env, step, network, prepared);
     env.log.info(
       `${step.label}: maps vs randomised classifier: Spearman ${randomisation.spearman.toFixed(3)}`,

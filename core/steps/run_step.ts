@@ -23,8 +23,9 @@ export async function runStep(env: StepEnv, graph: StepGraph, step: Step): Promi
     case "classifier":
       return await runClassifierStep(env, step);
     case "cam": {
-      const classifier = graph.steps.find((s) => s.id === step.classifierId) as ClassifierStep;
-      return await runCamStep(env, step, classifier);
+      const byId = (id: string) => graph.steps.find((s) => s.id === id) as ClassifierStep;
+      const folds = step.foldClassifierIds.map(byId);
+      return await runCamStep(env, step, byId(step.classifierId), folds);
     }
     case "population":
       return await runPopulationStep(env, step);

@@ -83,7 +83,7 @@ export async function runSegmenterStep(env: StepEnv, step: SegmenterStep): Promi
     patientSubset(data.prepared, priors, ids)
   );
   const progress = epochProgress(
-    env.progress,
+    env,
     step.label,
     env.experiment.segmenter.training.epochs,
   );

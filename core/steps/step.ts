@@ -45,6 +45,9 @@ export interface ClassifierStep extends StepBase {
   readonly splitId: string;
   /** Percent of patients, or undefined for all training patients. */
   readonly sampleSize?: number;
+  /** Out-of-fold priors: the fold left out of training (of `folds`). */
+  readonly fold?: number;
+  readonly folds?: number;
 }
 
 /** Saliency maps of every slice from a trained classifier. */
@@ -53,6 +56,8 @@ export interface CamStep extends StepBase {
   readonly seed: number;
   readonly dataId: string;
   readonly classifierId: string;
+  /** Out-of-fold priors: classifier step per fold (fold i's training patients get its maps). */
+  readonly foldClassifierIds: readonly string[];
   readonly xai: ResolvedRef;
 }
 
