@@ -1,5 +1,5 @@
 /**
- * The `experiment` command line: `run`, `plan`, `plugins` and `schema`.
+ * The `experiment` command line: `run`, `plan`, `step`, `status`, `plugins` and `schema`.
  * The registry is passed in, so core stays free of built-in plugin imports.
  *
  * @module
@@ -8,6 +8,7 @@ import { parseArgs } from "node:util";
 import { join } from "node:path";
 import { pickBackendName } from "./backend_select.ts";
 import { CampriorError, ConfigError } from "./errors.ts";
+import { createExecutor, executorSettings } from "./executor.ts";
 import { experimentJsonSchema, loadExperiment } from "./experiment.ts";
 import { consoleLogger } from "./logger.ts";
 import { formatPlan, planStatus } from "./plan.ts";
@@ -18,6 +19,8 @@ import { formatPluginList } from "./plugin_list.ts";
 import { terminalProgress } from "./progress_bar.ts";
 import { table1, table1Markdown } from "./report/table1.ts";
 import { runExperiment, storeOf } from "./runner.ts";
+import { slurmDryRunText, slurmStatusText } from "./slurm/commands.ts";
+import { runOneStep } from "./step_command.ts";
 
 /** The experiment run when no file is given. */
 export const DEFAULT_EXPERIMENT = "experiments/quickstart.json";
@@ -27,6 +30,8 @@ const USAGE = `usage: deno task experiment [command] [file] [flags]
 commands:
   run [file]      run an experiment grid (default ${DEFAULT_EXPERIMENT})
   plan [file]     list the steps and grid cells, and which are done or to do
+  step <file> <id>  run one step whose dependencies are finished (what Slurm tasks run)
+  status <out>    where the Slurm jobs of an output folder stand (from any shell)
   plugins         list registered plugins and their options
   schema          write the JSON Schema of experiment files (experiment.schema.json)
 
@@ -35,6 +40,8 @@ flags:
   --out <dir>       output folder (default out/<experiment name>)
   --data <dir>      dataset folder (sets dataset.options.root)
   --fail-fast       stop at the first failing cell
+  --executor <name> local | slurm (overrides the file's executor.type)
+  --dry-run         with --executor slurm: print the sbatch scripts, submit nothing
   -h, --help        this text`;
 
 interface Flags {
@@ -42,6 +49,8 @@ interface Flags {
   out?: string;
   data?: string;
   "fail-fast"?: boolean;
+  executor?: string;
+  "dry-run"?: boolean;
   help?: boolean;
 }
 
@@ -55,6 +64,8 @@ function parse(args: readonly string[]) {
         out: { type: "string" },
         data: { type: "string" },
         "fail-fast": { type: "boolean" },
+        executor: { type: "string" },
+        "dry-run": { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -72,6 +83,12 @@ export async function main(args: readonly string[], registry: Registry): Promise
     return 0;
   }
   const [command = "run", file = DEFAULT_EXPERIMENT, ...extra] = positionals;
+  if (command === "step") return await stepCommand(file, extra, flags, registry);
+  if (command === "status") {
+    if (!positionals[1] && !flags.out) throw new ConfigError("usage: status <out folder>");
+    console.log(await slurmStatusText(positionals[1] ?? flags.out!));
+    return 0;
+  }
   if (extra.length > 0) throw new ConfigError(`unexpected arguments: ${extra.join(" ")}`);
   switch (command) {
     case "run":
@@ -98,6 +115,15 @@ async function load(file: string, flags: Flags, registry: Registry) {
 
 async function runCommand(file: string, flags: Flags, registry: Registry): Promise<number> {
   const { experiment, outDir } = await load(file, flags, registry);
+  const settings = executorSettings(experiment.executor, {
+    type: flags.executor,
+    dryRun: flags["dry-run"],
+  });
+  const source = { file, data: flags.data };
+  if (settings.type === "slurm" && settings.dryRun) {
+    console.log(await slurmDryRunText(experiment, registry, { settings, source, outDir }));
+    return 0;
+  }
   const controller = new AbortController();
   const onInterrupt = () => {
     if (controller.signal.aborted) Deno.exit(130);
@@ -112,6 +138,7 @@ async function runCommand(file: string, flags: Flags, registry: Registry): Promi
       log: consoleLogger,
       progress: terminalProgress(),
       failFast: flags["fail-fast"],
+      executor: createExecutor(settings, source),
     });
     const reportDir = summary.reportDir;
     console.log(`\n${experiment.name} on ${summary.backend} (${summary.backendDescription})\n`);
@@ -137,6 +164,20 @@ async function runCommand(file: string, flags: Flags, registry: Registry): Promi
   } finally {
     Deno.removeSignalListener("SIGINT", onInterrupt);
   }
+}
+
+async function stepCommand(
+  file: string,
+  ids: readonly string[],
+  flags: Flags,
+  registry: Registry,
+): Promise<number> {
+  if (ids.length !== 1) throw new ConfigError("usage: step <file> <step-id> [--out <dir>]");
+  const { experiment, outDir } = await load(file, flags, registry);
+  const signal = new AbortController().signal;
+  const options = { outDir, log: consoleLogger, progress: terminalProgress(), signal };
+  await runOneStep(experiment, registry, ids[0], options);
+  return 0;
 }
 
 async function planCommand(file: string, flags: Flags, registry: Registry): Promise<number> {

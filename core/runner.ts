@@ -7,7 +7,7 @@
  */
 import { join } from "node:path";
 import { resolveBackend } from "./backend_select.ts";
-import { executeLocally } from "./executor_local.ts";
+import { type Executor, localExecutor } from "./executor.ts";
 import type { Experiment } from "./experiment.ts";
 import type { Logger } from "./logger.ts";
 import { planSteps, type StepGraph } from "./planner.ts";
@@ -26,6 +26,8 @@ export interface RunOptions {
   readonly progress: Progress;
   /** Stop at the first failing step instead of recording it and going on. */
   readonly failFast?: boolean;
+  /** Runs the steps (default: the local executor, in this process). */
+  readonly executor?: Executor;
 }
 
 /** What a run produced: every cell's result, in grid order. */
@@ -74,7 +76,10 @@ export async function runExperiment(
     progress: options.progress,
     memo: new Map(),
   };
-  const execution = await executeLocally(env, graph, { failFast: options.failFast });
+  const execution = await (options.executor ?? localExecutor).execute(env, graph, {
+    failFast: options.failFast,
+    backendPlugin: backend.name,
+  });
   const results = await collectResults(env, graph, execution.failed);
   const reportDir = await writeReport(env, graph, results);
   return {

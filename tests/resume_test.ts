@@ -55,9 +55,9 @@ async function runAndKillAfter(file: string, out: string, count: number): Promis
 
 async function metrics(out: string) {
   const results = JSON.parse(await Deno.readTextFile(join(out, "report", "results.json")));
-  return results.map((r: { recipe: string; sampleSize: number; meanIoUWithBackground: number }) =>
-    [r.recipe, r.sampleSize, r.meanIoUWithBackground]
-  );
+  return results.map((
+    r: { recipe: string; sampleSize: number; meanIoUWithBackground: number },
+  ) => [r.recipe, r.sampleSize, r.meanIoUWithBackground]);
 }
 
 Deno.test("a run killed at several points resumes, recomputing only unfinished steps", async () => {

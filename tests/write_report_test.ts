@@ -63,10 +63,16 @@ Deno.test("report: results, Table 1, comparisons, figures and prior quality are 
   const png = decode(await Deno.readFile(join(dir, "figure3.png")));
   assert.equal(png.width, 5 * (128 + 4) - 4, "five 128-pixel columns");
   const quality = JSON.parse(await Deno.readTextFile(join(dir, "prior_quality.json")));
-  assert.ok(quality.some((q: { prior: string; randomisationSpearman?: number }) =>
-    q.prior === "CAM" && typeof q.randomisationSpearman === "number"
-  ));
-  assert.ok(quality.some((q: { prior: string; sampleSize?: number }) => q.prior === "POP" && q.sampleSize === 50));
+  assert.ok(
+    quality.some((q: { prior: string; randomisationSpearman?: number }) =>
+      q.prior === "CAM" && typeof q.randomisationSpearman === "number"
+    ),
+  );
+  assert.ok(
+    quality.some((q: { prior: string; sampleSize?: number }) =>
+      q.prior === "POP" && q.sampleSize === 50
+    ),
+  );
   const html = await Deno.readTextFile(join(dir, "index.html"));
   assert.ok(html.includes("report &#60;test&#62; &#38; figures"), "text is escaped");
 });
@@ -75,7 +81,9 @@ Deno.test("report: index.html renders in headless Chromium without console error
   const dir = await reportDir;
   const chromium = await findChromium();
   if (!chromium) {
-    console.log("NOT RUN: Chromium is not installed (apt-get install chromium); report files were checked above");
+    console.log(
+      "NOT RUN: Chromium is not installed (apt-get install chromium); report files were checked above",
+    );
     return;
   }
   const visit = await visitPage(chromium, `file://${join(dir, "index.html")}`);

@@ -51,7 +51,13 @@ async function devtoolsUrl(stderr: ReadableStream<Uint8Array>): Promise<string> 
   }
 }
 
-type Message = { id?: number; method?: string; params?: Record<string, unknown>; result?: Record<string, unknown>; sessionId?: string };
+type Message = {
+  id?: number;
+  method?: string;
+  params?: Record<string, unknown>;
+  result?: Record<string, unknown>;
+  sessionId?: string;
+};
 
 class Connection {
   #socket: WebSocket;
@@ -100,11 +106,15 @@ function errorsOf(events: readonly Message[]): string[] {
   return events.flatMap((event) => {
     const p = event.params ?? {};
     if (event.method === "Runtime.exceptionThrown") return [JSON.stringify(p.exceptionDetails)];
-    if (event.method === "Runtime.consoleAPICalled" && ["error", "assert"].includes(String(p.type))) {
+    if (
+      event.method === "Runtime.consoleAPICalled" && ["error", "assert"].includes(String(p.type))
+    ) {
       return [JSON.stringify(p.args)];
     }
     const entry = p.entry as { level?: string; text?: string; url?: string } | undefined;
-    if (event.method === "Log.entryAdded" && entry?.level === "error") return [`${entry.text} ${entry.url ?? ""}`];
+    if (event.method === "Log.entryAdded" && entry?.level === "error") {
+      return [`${entry.text} ${entry.url ?? ""}`];
+    }
     return [];
   });
 }
@@ -120,15 +130,27 @@ export async function visitPage(chromium: string, url: string): Promise<PageVisi
   const connection = await Connection.open(await devtoolsUrl(child.stderr));
   try {
     const target = await connection.send("Target.createTarget", { url: "about:blank" });
-    const attached = await connection.send("Target.attachToTarget", { targetId: target.result!.targetId, flatten: true });
+    const attached = await connection.send("Target.attachToTarget", {
+      targetId: target.result!.targetId,
+      flatten: true,
+    });
     const session = attached.result!.sessionId as string;
-    for (const domain of ["Page", "Runtime", "Log"]) await connection.send(`${domain}.enable`, {}, session);
+    for (const domain of ["Page", "Runtime", "Log"]) {
+      await connection.send(`${domain}.enable`, {}, session);
+    }
     const loaded = connection.waitFor("Page.loadEventFired");
     await connection.send("Page.navigate", { url }, session);
     await loaded;
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const shot = await connection.send("Page.captureScreenshot", { format: "png", captureBeyondViewport: true }, session);
-    const title = await connection.send("Runtime.evaluate", { expression: "document.title" }, session);
+    const shot = await connection.send("Page.captureScreenshot", {
+      format: "png",
+      captureBeyondViewport: true,
+    }, session);
+    const title = await connection.send(
+      "Runtime.evaluate",
+      { expression: "document.title" },
+      session,
+    );
     const screenshot = Uint8Array.from(atob(shot.result!.data as string), (c) => c.charCodeAt(0));
     const value = (title.result!.result as { value: string }).value;
     return { errors: errorsOf(connection.events), screenshot, title: value };
