@@ -5,25 +5,18 @@
  *
  * @module
  */
-import { join } from "node:path";
-import { resolveBackend } from "./backend_select.ts";
 import { type Executor, localExecutor } from "./executor.ts";
 import type { Experiment } from "./experiment.ts";
-import type { Logger } from "./logger.ts";
-import { planSteps, type StepGraph } from "./planner.ts";
-import type { Progress } from "./progress.ts";
+import type { StepGraph } from "./planner.ts";
 import type { Registry } from "./registry.ts";
 import { writeReport } from "./report/write_report.ts";
 import { type CellResult, collectResults } from "./results.ts";
-import type { StepEnv } from "./steps/env.ts";
-import { ArtifactStore } from "./store/artifact_store.ts";
+import { type SetupOptions, setUpRun } from "./run_setup.ts";
+
+export { storeOf } from "./run_setup.ts";
 
 /** How to run. */
-export interface RunOptions {
-  readonly outDir: string;
-  readonly signal: AbortSignal;
-  readonly log: Logger;
-  readonly progress: Progress;
+export interface RunOptions extends SetupOptions {
   /** Stop at the first failing step instead of recording it and going on. */
   readonly failFast?: boolean;
   /** Runs the steps (default: the local executor, in this process). */
@@ -45,37 +38,14 @@ export interface RunSummary {
   readonly reportDir: string;
 }
 
-/** The artifact store of an output folder. */
-export function storeOf(outDir: string): ArtifactStore {
-  return new ArtifactStore(join(outDir, "artifacts"));
-}
-
 /** Runs every unfinished step of the experiment; returns all cell results. */
 export async function runExperiment(
   experiment: Experiment,
   registry: Registry,
   options: RunOptions,
 ): Promise<RunSummary> {
-  const context = {
-    seed: experiment.seeds[0],
-    workDir: join(options.outDir, "work"),
-    log: options.log,
-    signal: options.signal,
-  };
-  const backend = await resolveBackend(experiment.backend, registry, context);
+  const { backend, graph, env } = await setUpRun(experiment, registry, options);
   options.log.info(`backend: ${backend.name} (${backend.description})`);
-  const graph = planSteps(experiment, registry, backend.tfBackend);
-  const env: StepEnv = {
-    experiment,
-    registry,
-    store: storeOf(options.outDir),
-    outDir: options.outDir,
-    backend: backend.tfBackend,
-    signal: options.signal,
-    log: options.log,
-    progress: options.progress,
-    memo: new Map(),
-  };
   const execution = await (options.executor ?? localExecutor).execute(env, graph, {
     failFast: options.failFast,
     backendPlugin: backend.name,

@@ -5,17 +5,15 @@
  *
  * @module
  */
-import { join } from "node:path";
 import { writeTextAtomic } from "./atomic_write.ts";
-import { resolveBackend } from "./backend_select.ts";
 import { CampriorError, ConfigError, InterruptedError } from "./errors.ts";
 import { failurePath, type StepFailure, stepLogPath } from "./executor_local.ts";
 import type { Experiment } from "./experiment.ts";
 import { fileLogger, type Logger, teeLogger } from "./logger.ts";
-import { planSteps, type StepGraph } from "./planner.ts";
+import type { StepGraph } from "./planner.ts";
 import type { Progress } from "./progress.ts";
 import type { Registry } from "./registry.ts";
-import { storeOf } from "./runner.ts";
+import { setUpRun } from "./run_setup.ts";
 import type { StepEnv } from "./steps/env.ts";
 import { runStep } from "./steps/run_step.ts";
 import type { Step } from "./steps/step.ts";
@@ -38,14 +36,7 @@ export async function runOneStep(
   id: string,
   options: StepOptions,
 ): Promise<boolean> {
-  const context = {
-    seed: experiment.seeds[0],
-    workDir: join(options.outDir, "work"),
-    log: options.log,
-    signal: options.signal,
-  };
-  const backend = await resolveBackend(experiment.backend, registry, context);
-  const graph = planSteps(experiment, registry, backend.tfBackend);
+  const { backend, graph, env } = await setUpRun(experiment, registry, options);
   const step = graph.steps.find((s) => s.id === id);
   if (!step) {
     throw new ConfigError(
@@ -53,17 +44,6 @@ export async function runOneStep(
         `${backend.name} (was the experiment file changed after the step was submitted?)`,
     );
   }
-  const env: StepEnv = {
-    experiment,
-    registry,
-    store: storeOf(options.outDir),
-    outDir: options.outDir,
-    backend: backend.tfBackend,
-    signal: options.signal,
-    log: options.log,
-    progress: options.progress,
-    memo: new Map(),
-  };
   if (await env.store.has(id)) {
     options.log.info(`${step.label} (${id}) is already finished`);
     return false;
