@@ -41,14 +41,14 @@ export const trainingSchema = z.strictObject({
   momentum: boundedNumber(0, 1).default(0.9),
   /** Epochs without validation-loss improvement before stopping (the paper: 10). */
   patience: boundedNumber(0, 10000, true).default(10),
-  /** Learning-rate schedule: `constant`, `plateau` (reduce on plateau) or `cosine`. */
-  schedule: scheduleSchema.default({ type: "constant" }),
-  /** Training-batch augmentation (flips, rotations, shifts, intensity); off by default. */
-  augment: augmentSchema.default(augmentSchema.parse({})),
-  /** Weights of the cross-entropy per true class: `none`, `balanced` or one per class. */
-  classWeights: classWeightsSchema.default("none"),
-  /** Grid search over dropout and learning rate, picked by validation loss. */
-  search: searchSchema.optional(),
+  schedule: scheduleSchema.default({ type: "constant" })
+    .describe("learning-rate schedule: constant, plateau (reduce on plateau) or cosine"),
+  augment: augmentSchema.default(augmentSchema.parse({}))
+    .describe("training-batch augmentation (flips, rotation, shift, intensity); off by default"),
+  classWeights: classWeightsSchema.default("none")
+    .describe("cross-entropy weight per true class: none, balanced or one number per class"),
+  search: searchSchema.optional()
+    .describe("grid search over dropout and learning rate, kept by lowest validation loss"),
 });
 
 /** Segmentation losses; `+` sums them. The paper trained on soft IoU. */

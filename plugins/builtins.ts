@@ -8,6 +8,7 @@ import { Registry } from "../core/registry.ts";
 import { backendPlugins } from "./backends.ts";
 import { tinyCnnPlugin } from "./classifier_tiny_cnn.ts";
 import { datasetPlugins } from "./datasets.ts";
+import { modelPlugins } from "./models.ts";
 import { tinyDatasetPlugin } from "./dataset_tiny.ts";
 import modeFilterPlugin from "./postprocess_mode_filter.ts";
 import { tinyUnetPlugin } from "./segmenter_tiny_unet.ts";
@@ -20,6 +21,7 @@ export const builtinPlugins: readonly AnyPlugin[] = [
   ...datasetPlugins,
   tinyDatasetPlugin,
   tinyCnnPlugin,
+  ...modelPlugins,
   ...xaiPlugins,
   modeFilterPlugin,
   ...postprocessPlugins,

@@ -138,3 +138,87 @@ Deno.test("an aborted signal interrupts training", async () => {
   tf.dispose([data.inputs, data.targets]);
   model.dispose();
 });
+
+Deno.test("the learning rate follows the schedule, stepped once per epoch", async () => {
+  const model = linearModel();
+  const train = regressionData(8);
+  const val = regressionData(4);
+  let epoch = 0;
+  const valCurve = [5, 4, 4, 4, 4, 4];
+  const loss: BatchLoss = (m, inputs, targets, training) =>
+    training ? mse(m, inputs, targets, training) : tf.scalar(valCurve[epoch++]);
+  const result = await fit(model, train, val, {
+    settings: settings({
+      epochs: 6,
+      batchSize: 8,
+      learningRate: 0.04,
+      schedule: { type: "plateau", factor: 0.5, patience: 2 },
+    }),
+    loss,
+    seed: 1,
+    signal,
+    label: "t",
+  });
+  assert.deepEqual(result.history.map((h) => h.learningRate), [0.04, 0.04, 0.04, 0.04, 0.02, 0.02]);
+  const cosine = await fit(model, train, undefined, {
+    settings: settings({ epochs: 3, learningRate: 0.04, schedule: { type: "cosine" } }),
+    loss: mse,
+    seed: 1,
+    signal,
+    label: "t",
+  });
+  assert.deepEqual(cosine.history.map((h) => h.learningRate), [0.04, 0.02, 0]);
+  tf.dispose([train.inputs, train.targets, val.inputs, val.targets]);
+  model.dispose();
+});
+
+Deno.test("augmentation applies to each training batch with its own seed, not to validation", async () => {
+  const run = async () => {
+    const model = linearModel();
+    const train = regressionData(10);
+    const val = regressionData(4);
+    const seeds: number[] = [];
+    const result = await fit(model, train, val, {
+      settings: settings({ epochs: 2, batchSize: 4 }),
+      loss: mse,
+      seed: 5,
+      signal,
+      label: "t",
+      augment: (batch, seed) => {
+        seeds.push(seed);
+        return { inputs: tf.mul(batch.inputs, 1.01), targets: tf.clone(batch.targets) };
+      },
+    });
+    tf.dispose([train.inputs, train.targets, val.inputs, val.targets]);
+    model.dispose();
+    return { seeds, losses: result.history.map((h) => h.loss) };
+  };
+  const before = tf.memory().numTensors;
+  const first = await run();
+  assert.equal(tf.memory().numTensors, before);
+  assert.equal(first.seeds.length, 6, "3 batches × 2 epochs");
+  assert.equal(new Set(first.seeds).size, 6);
+  assert.deepEqual(await run(), first);
+});
+
+Deno.test("SGD with momentum leaks nothing; an async onEpoch is awaited", async () => {
+  const model = linearModel();
+  const data = regressionData(8);
+  const before = tf.memory().numTensors;
+  const seen: number[] = [];
+  await fit(model, data, undefined, {
+    settings: settings({ epochs: 3, optimizer: "sgd", learningRate: 0.01 }),
+    loss: mse,
+    seed: 1,
+    signal,
+    label: "t",
+    onEpoch: async (report) => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      seen.push(report.epoch);
+    },
+  });
+  assert.deepEqual(seen, [1, 2, 3]);
+  assert.equal(tf.memory().numTensors, before);
+  tf.dispose([data.inputs, data.targets]);
+  model.dispose();
+});

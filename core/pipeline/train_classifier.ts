@@ -1,5 +1,7 @@
 /**
- * Step: train the diagnosis classifier on grayscale slices.
+ * Step: train the diagnosis classifier on grayscale slices, with the experiment's class
+ * weights, augmentation, learning-rate schedule and (optionally) a search over dropout and
+ * learning rate that keeps the network with the lowest validation loss.
  *
  * @module
  */
@@ -9,25 +11,105 @@ import type { PreparedSlices } from "../data/prepared.ts";
 import type { Experiment } from "../experiment.ts";
 import type { ClassifierNetwork, PluginContext } from "../plugin.ts";
 import type { Registry } from "../registry.ts";
-import { classificationCrossEntropy } from "../training/losses.ts";
-import { type EpochReport, fit, type FitResult, type TensorDataset } from "../training/fit.ts";
+import { batchAugmenter } from "../training/augment.ts";
+import { classificationCrossEntropy, oneHotTargets } from "../training/losses.ts";
+import {
+  type BatchLoss,
+  type EpochReport,
+  fit,
+  type FitResult,
+  type TensorDataset,
+} from "../training/fit.ts";
+import {
+  bestLoss,
+  type Candidate,
+  gridSearch,
+  searchGrid,
+  type Trial,
+  withLearningRate,
+} from "../training/search.ts";
 import { IMAGE_CHANNEL } from "../channels.ts";
 import { inputTensor } from "./inputs.ts";
+import { candidateOptions, classWeightTensor, logSearch } from "./model_search.ts";
 
 /** A trained classifier and how its training went. */
 export interface TrainedClassifier {
   readonly network: ClassifierNetwork;
   readonly fit: FitResult;
+  /** The search candidate kept (`{}` without a search). */
+  readonly chosen: Candidate;
+  /** Every candidate tried, in grid order (one without a search). */
+  readonly trials: readonly Trial[];
+}
+
+function diagnosisLabels(prepared: PreparedSlices): number[] {
+  return prepared.meta.map((m) => diagnosisIndex(m.group));
 }
 
 function classDataset(prepared: PreparedSlices): TensorDataset {
   return {
     inputs: inputTensor(prepared, [IMAGE_CHANNEL], new Map()),
-    targets: tf.tensor1d(prepared.meta.map((m) => diagnosisIndex(m.group)), "int32"),
+    targets: tf.tensor1d(diagnosisLabels(prepared), "int32"),
   };
 }
 
-/** Builds the experiment's classifier and trains it on `train`, stopping early on `val`. */
+/** Cross-entropy of the logits against the diagnoses, weighted by class if asked. */
+function classifierLoss(weights: tf.Tensor1D | undefined): BatchLoss {
+  return (model, inputs, targets, training) =>
+    tf.tidy(() =>
+      classificationCrossEntropy(
+        model.apply(inputs, { training }) as tf.Tensor2D,
+        oneHotTargets(targets, DIAGNOSES.length) as tf.Tensor2D,
+        weights,
+      )
+    );
+}
+
+/** Everything one training run needs besides the search candidate. */
+interface ClassifierRun {
+  readonly experiment: Experiment;
+  readonly registry: Registry;
+  readonly context: PluginContext;
+  readonly size: number;
+  readonly train: TensorDataset;
+  readonly val?: TensorDataset;
+  readonly loss: BatchLoss;
+  readonly onEpoch?: (report: EpochReport) => void;
+}
+
+/** Builds a fresh network with the candidate's options and trains it. */
+async function trainCandidate(run: ClassifierRun, candidate: Candidate) {
+  const { plugin, options, training } = run.experiment.classifier;
+  const definition = run.registry.get("classifier", plugin);
+  const instance = await definition.create(
+    candidateOptions(definition, options, candidate),
+    run.context,
+  );
+  const network = instance.build({
+    inputShape: [run.size, run.size, 1],
+    numClasses: DIAGNOSES.length,
+  });
+  try {
+    const result = await fit(network.model, run.train, run.val, {
+      settings: withLearningRate(training, candidate),
+      seed: run.context.seed,
+      signal: run.context.signal,
+      label: `classifier ${plugin}`,
+      onEpoch: run.onEpoch,
+      augment: batchAugmenter(training.augment, "classification"),
+      loss: run.loss,
+    });
+    return { network, fit: result };
+  } catch (error) {
+    network.model.dispose();
+    throw error;
+  }
+}
+
+/**
+ * Builds the experiment's classifier and trains it on `train`, stopping early on `val`;
+ * with `training.search`, trains every candidate and keeps the best on `val`.
+ */
 export async function trainClassifier(
   experiment: Experiment,
   registry: Registry,
@@ -36,32 +118,30 @@ export async function trainClassifier(
   val: PreparedSlices,
   onEpoch?: (report: EpochReport) => void,
 ): Promise<TrainedClassifier> {
-  const { plugin, options, training } = experiment.classifier;
-  const instance = await registry.get("classifier", plugin).create(options, context);
-  const network = instance.build({
-    inputShape: [train.size, train.size, 1],
-    numClasses: DIAGNOSES.length,
-  });
-  const trainData = classDataset(train);
-  const valData = val.count > 0 ? classDataset(val) : undefined;
+  const { plugin, training } = experiment.classifier;
+  const labels = diagnosisLabels(train);
+  const weights = classWeightTensor(training.classWeights, labels, DIAGNOSES.length);
+  const run: ClassifierRun = {
+    experiment,
+    registry,
+    context,
+    size: train.size,
+    train: classDataset(train),
+    val: val.count > 0 ? classDataset(val) : undefined,
+    loss: classifierLoss(weights),
+    onEpoch,
+  };
   try {
-    const result = await fit(network.model, trainData, valData, {
-      settings: training,
-      seed: context.seed,
-      signal: context.signal,
-      label: `classifier ${plugin}`,
-      onEpoch,
-      loss: (model, inputs, targets, isTraining) =>
-        tf.tidy(() =>
-          classificationCrossEntropy(
-            model.apply(inputs, { training: isTraining }) as tf.Tensor2D,
-            tf.oneHot(targets as tf.Tensor1D, DIAGNOSES.length) as tf.Tensor2D,
-          )
-        ),
-    });
-    return { network, fit: result };
+    const outcome = await gridSearch(
+      searchGrid(training.search),
+      (candidate) => trainCandidate(run, candidate),
+      (result) => bestLoss(result.fit),
+      (result) => result.network.model.dispose(),
+    );
+    logSearch(context.log, `classifier ${plugin}`, outcome);
+    return { ...outcome.result, chosen: outcome.best, trials: outcome.trials };
   } finally {
-    tf.dispose([trainData.inputs, trainData.targets]);
-    if (valData) tf.dispose([valData.inputs, valData.targets]);
+    const sets = run.val ? [run.train, run.val] : [run.train];
+    tf.dispose([...sets.flatMap((s) => [s.inputs, s.targets]), ...(weights ? [weights] : [])]);
   }
 }

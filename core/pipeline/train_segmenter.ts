@@ -1,9 +1,14 @@
 /**
- * Step: train a segmenter on one channel recipe and sample size, then evaluate it.
+ * Step: train a segmenter on one channel recipe and sample size, then evaluate it. Uses
+ * the experiment's loss, class weights (cross-entropy term), augmentation (images, priors
+ * and label maps warped together; intensity jitter on image channels only), learning-rate
+ * schedule and optional search over dropout and learning rate, picked on validation loss.
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
+import type * as tfl from "@tensorflow/tfjs-layers";
+import { IMAGE_CHANNEL } from "../channels.ts";
 import { SEGMENTATION_CLASSES } from "../cohort.ts";
 import type { PreparedSlices } from "../data/prepared.ts";
 import type { Experiment } from "../experiment.ts";
@@ -11,9 +16,26 @@ import { SegmentationConfusion, segmentationMetrics } from "../metrics/segmentat
 import type { SegmentationMetrics } from "../metrics/segmentation.ts";
 import type { PluginContext } from "../plugin.ts";
 import type { Registry } from "../registry.ts";
-import { type EpochReport, fit, type FitResult, type TensorDataset } from "../training/fit.ts";
-import { segmentationLoss } from "../training/losses.ts";
+import { batchAugmenter } from "../training/augment.ts";
+import {
+  type BatchLoss,
+  type EpochReport,
+  fit,
+  type FitResult,
+  type TensorDataset,
+} from "../training/fit.ts";
+import { oneHotTargets, segmentationLoss } from "../training/losses.ts";
+import { applySegmenter } from "../training/segmenter_output.ts";
+import {
+  bestLoss,
+  type Candidate,
+  gridSearch,
+  searchGrid,
+  type Trial,
+  withLearningRate,
+} from "../training/search.ts";
 import { inputTensor, labelTensor, type PriorMaps } from "./inputs.ts";
+import { candidateOptions, classWeightTensor, logSearch } from "./model_search.ts";
 import { predictBatched } from "./predict.ts";
 
 /** Slices of one cell, with the priors aligned to each set. */
@@ -32,12 +54,84 @@ export interface SegmenterOutcome {
   readonly fit: FitResult;
   /** Predicted label maps of the test slices, aligned with `data.test`. */
   readonly predictions: Uint8Array;
+  /** The search candidate kept (`{}` without a search). */
+  readonly chosen: Candidate;
+  /** Every candidate tried, in grid order (one without a search). */
+  readonly trials: readonly Trial[];
 }
 
 const NUM_CLASSES = SEGMENTATION_CLASSES.length;
 
 function dataset(prepared: PreparedSlices, channels: readonly string[], priors: PriorMaps) {
   return { inputs: inputTensor(prepared, channels, priors), targets: labelTensor(prepared) };
+}
+
+/** The experiment's segmentation loss on probabilities and label maps. */
+function segmenterLoss(name: string, weights: tf.Tensor1D | undefined): BatchLoss {
+  const lossFn = segmentationLoss(name, weights);
+  return (model, inputs, targets, training) =>
+    tf.tidy(() =>
+      lossFn(
+        applySegmenter(model, inputs, training),
+        oneHotTargets(targets, NUM_CLASSES) as tf.Tensor4D,
+      )
+    );
+}
+
+/** Everything one training run needs besides the search candidate. */
+interface SegmenterRun {
+  readonly experiment: Experiment;
+  readonly registry: Registry;
+  readonly context: PluginContext;
+  readonly channels: readonly string[];
+  readonly size: number;
+  readonly train: TensorDataset;
+  readonly val?: TensorDataset;
+  readonly loss: BatchLoss;
+  readonly onEpoch?: (report: EpochReport) => void;
+}
+
+/** Builds a fresh network with the candidate's options and trains it. */
+async function trainCandidate(run: SegmenterRun, candidate: Candidate) {
+  const { plugin, options, training } = run.experiment.segmenter;
+  const definition = run.registry.get("segmenter", plugin);
+  const instance = await definition.create(
+    candidateOptions(definition, options, candidate),
+    run.context,
+  );
+  const model = instance.build({
+    inputShape: [run.size, run.size, run.channels.length],
+    numClasses: NUM_CLASSES,
+  });
+  const jitter = run.channels.map((c) => c === IMAGE_CHANNEL);
+  try {
+    const result = await fit(model, run.train, run.val, {
+      settings: withLearningRate(training, candidate),
+      seed: run.context.seed,
+      signal: run.context.signal,
+      label: `segmenter ${plugin} (${run.channels.join(",")})`,
+      onEpoch: run.onEpoch,
+      augment: batchAugmenter(training.augment, "segmentation", jitter),
+      loss: run.loss,
+    });
+    return { model, fit: result };
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
+}
+
+/** Predicts the test slices and scores them. */
+async function evaluate(
+  model: tfl.LayersModel,
+  test: PreparedSlices,
+  inputs: tf.Tensor4D,
+  batchSize: number,
+) {
+  const predicted = await predictBatched(model, inputs, batchSize, (p) => tf.argMax(p, -1));
+  const predictions = Uint8Array.from(predicted);
+  const confusion = new SegmentationConfusion(NUM_CLASSES).add(test.labels, predictions);
+  return { metrics: segmentationMetrics(confusion), predictions };
 }
 
 /** Trains the experiment's segmenter on `channels` and evaluates it on the test slices. */
@@ -49,46 +143,39 @@ export async function trainSegmenter(
   data: SegmenterData,
   onEpoch?: (report: EpochReport) => void,
 ): Promise<SegmenterOutcome> {
-  const { plugin, options, training } = experiment.segmenter;
-  const size = data.train.size;
-  const model = (await registry.get("segmenter", plugin).create(options, context)).build({
-    inputShape: [size, size, channels.length],
-    numClasses: NUM_CLASSES,
-  });
-  const lossFn = segmentationLoss(training.loss);
-  const sets: TensorDataset[] = [];
+  const { plugin, training } = experiment.segmenter;
+  const weights = classWeightTensor(training.classWeights, data.train.labels, NUM_CLASSES);
+  const tensors: tf.Tensor[] = weights ? [weights] : [];
+  let model: tfl.LayersModel | undefined;
   try {
     const train = dataset(data.train, channels, data.trainPriors);
-    sets.push(train);
     const val = data.val.count > 0 ? dataset(data.val, channels, data.valPriors) : undefined;
-    if (val) sets.push(val);
-    const result = await fit(model, train, val, {
-      settings: training,
-      seed: context.seed,
-      signal: context.signal,
-      label: `segmenter ${plugin} (${channels.join(",")})`,
+    tensors.push(train.inputs, train.targets, ...(val ? [val.inputs, val.targets] : []));
+    const run: SegmenterRun = {
+      experiment,
+      registry,
+      context,
+      channels,
+      size: data.train.size,
+      train,
+      val,
+      loss: segmenterLoss(training.loss, weights),
       onEpoch,
-      loss: (m, inputs, targets, isTraining) =>
-        tf.tidy(() =>
-          lossFn(
-            m.apply(inputs, { training: isTraining }) as tf.Tensor4D,
-            tf.oneHot(targets as tf.Tensor3D, NUM_CLASSES) as tf.Tensor4D,
-          )
-        ),
-    });
-    const testInputs = inputTensor(data.test, channels, data.testPriors);
-    sets.push({ inputs: testInputs, targets: testInputs });
-    const predicted = await predictBatched(
-      model,
-      testInputs,
-      training.batchSize,
-      (probs) => tf.argMax(probs, -1),
+    };
+    const outcome = await gridSearch(
+      searchGrid(training.search),
+      (candidate) => trainCandidate(run, candidate),
+      (result) => bestLoss(result.fit),
+      (result) => result.model.dispose(),
     );
-    const predictions = Uint8Array.from(predicted);
-    const confusion = new SegmentationConfusion(NUM_CLASSES).add(data.test.labels, predictions);
-    return { metrics: segmentationMetrics(confusion), fit: result, predictions };
+    logSearch(context.log, `segmenter ${plugin}`, outcome);
+    model = outcome.result.model;
+    const testInputs = inputTensor(data.test, channels, data.testPriors);
+    tensors.push(testInputs);
+    const scored = await evaluate(model, data.test, testInputs, training.batchSize);
+    return { ...scored, fit: outcome.result.fit, chosen: outcome.best, trials: outcome.trials };
   } finally {
-    tf.dispose(sets.flatMap((s) => [s.inputs, s.targets]));
-    model.dispose();
+    tf.dispose(tensors);
+    model?.dispose();
   }
 }

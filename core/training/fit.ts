@@ -1,7 +1,8 @@
 /**
- * The training loop shared by classifiers and segmenters: seeded mini-batches, losses
- * accumulated on the device and read back once per epoch, NaN/Inf detection naming the
- * epoch and step, early stopping on validation loss restoring the best weights.
+ * The training loop shared by classifiers and segmenters: seeded mini-batches (optionally
+ * augmented on the device), losses accumulated on the device and read back once per epoch,
+ * NaN/Inf detection naming the epoch and step, a learning-rate schedule stepped per epoch,
+ * and early stopping on validation loss restoring the best weights.
  *
  * @module
  */
@@ -9,8 +10,10 @@ import * as tf from "@tensorflow/tfjs-core";
 import type * as tfl from "@tensorflow/tfjs-layers";
 import { CampriorError, throwIfInterrupted } from "../errors.ts";
 import type { TrainingSettings } from "../experiment_schema.ts";
-import { seededRandom, shuffled } from "../random.ts";
-import { makeOptimizer } from "./optimizer.ts";
+import { deriveSeed, seededRandom, shuffled } from "../random.ts";
+import { EarlyStopping } from "./early_stopping.ts";
+import { makeOptimizer, type ScheduledOptimizer } from "./optimizer.ts";
+import { makeSchedule } from "./schedule.ts";
 
 /** Inputs and targets on the device; row i of each belongs together. */
 export interface TensorDataset {
@@ -26,23 +29,39 @@ export type BatchLoss = (
   training: boolean,
 ) => tf.Scalar;
 
+/** Returns a new, augmented copy of a training batch; `seed` differs per step. */
+export type BatchAugmenter = (batch: TensorDataset, seed: number) => TensorDataset;
+
 /** Losses of one finished epoch. */
 export interface EpochReport {
   readonly epoch: number;
   readonly epochs: number;
   readonly loss: number;
   readonly valLoss?: number;
+  /** Learning rate used during this epoch. */
+  readonly learningRate: number;
+  /** Wall time of the epoch (training and validation loss). */
+  readonly seconds: number;
 }
+
+/** The settings {@linkcode fit} reads. */
+export type FitSettings = Pick<
+  TrainingSettings,
+  "epochs" | "batchSize" | "learningRate" | "optimizer" | "momentum" | "patience" | "schedule"
+>;
 
 /** Options of {@linkcode fit}. */
 export interface FitOptions {
-  readonly settings: TrainingSettings;
+  readonly settings: FitSettings;
   readonly loss: BatchLoss;
   readonly seed: number;
   readonly signal: AbortSignal;
   /** What is being trained, for error messages (e.g. `classifier tiny-cnn`). */
   readonly label: string;
-  readonly onEpoch?: (report: EpochReport) => void;
+  /** Applied to every training batch before its step. */
+  readonly augment?: BatchAugmenter;
+  /** Called after each epoch; training waits for a returned promise. */
+  readonly onEpoch?: (report: EpochReport) => unknown;
 }
 
 /** What a finished training run did. */
@@ -61,11 +80,31 @@ function batchesOf(count: number, batchSize: number, order: readonly number[]): 
   return batches;
 }
 
-function takeRows(data: TensorDataset, rows: readonly number[]) {
-  const index = tf.tensor1d(rows as number[], "int32");
-  const picked = { inputs: tf.gather(data.inputs, index), targets: tf.gather(data.targets, index) };
-  index.dispose();
-  return picked;
+/** Rows of a dataset; contiguous rows are sliced (no gather, nothing to differentiate). */
+function takeRows(data: TensorDataset, rows: readonly number[]): TensorDataset {
+  const contiguous = rows.every((row, i) => row === rows[0] + i);
+  if (contiguous) {
+    const pick = <T extends tf.Tensor>(t: T) =>
+      tf.slice(t, [rows[0], ...t.shape.slice(1).map(() => 0)], [rows.length, ...t.shape.slice(1)]);
+    return { inputs: pick(data.inputs), targets: pick(data.targets) };
+  }
+  return tf.tidy(() => {
+    const index = tf.tensor1d(rows as number[], "int32");
+    return { inputs: tf.gather(data.inputs, index), targets: tf.gather(data.targets, index) };
+  });
+}
+
+function trainingBatch(
+  data: TensorDataset,
+  rows: readonly number[],
+  options: FitOptions,
+  seed: number,
+) {
+  const batch = takeRows(data, rows);
+  if (!options.augment) return batch;
+  const augmented = options.augment(batch, seed);
+  tf.dispose([batch.inputs, batch.targets]);
+  return augmented;
 }
 
 function trainEpoch(
@@ -77,12 +116,14 @@ function trainEpoch(
 ): tf.Scalar[] {
   const count = data.inputs.shape[0];
   const order = shuffled([...Array(count).keys()], seededRandom(options.seed * 7919 + epoch));
-  return batchesOf(count, options.settings.batchSize, order).map((rows) => {
+  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  return batchesOf(count, options.settings.batchSize, order).map((rows, step) => {
     throwIfInterrupted(options.signal, `${options.label}, epoch ${epoch}`);
-    const batch = takeRows(data, rows);
+    const batch = trainingBatch(data, rows, options, deriveSeed(options.seed, `${epoch}/${step}`));
     const loss = optimizer.minimize(
-      () => options.loss(model, batch.inputs as tf.Tensor4D, batch.targets, true),
+      () => options.loss(model, batch.inputs, batch.targets, true),
       true,
+      variables,
     ) as tf.Scalar;
     tf.dispose([batch.inputs, batch.targets]);
     return loss;
@@ -101,12 +142,17 @@ function validationLoss(model: tfl.LayersModel, data: TensorDataset, options: Fi
   );
 }
 
-function assertFinite(losses: Float32Array, epoch: number, options: FitOptions): void {
+/** The training loss became NaN or infinite. */
+export class LossNotFiniteError extends CampriorError {
+  override name = "LossNotFiniteError";
+}
+
+function assertFinite(losses: Float32Array, epoch: number, rate: number, options: FitOptions) {
   const step = losses.findIndex((value) => !Number.isFinite(value));
   if (step >= 0) {
-    throw new CampriorError(
+    throw new LossNotFiniteError(
       `${options.label}: loss became ${losses[step]} at epoch ${epoch}, step ${step + 1}; ` +
-        `try a lower learning rate (now ${options.settings.learningRate}) or check the inputs`,
+        `try a lower learning rate (now ${rate}) or check the inputs`,
     );
   }
 }
@@ -120,44 +166,68 @@ async function readEpochLosses(stepLosses: tf.Scalar[], valLoss: tf.Scalar | und
   return { train, val: valLoss ? values[stepLosses.length] : undefined };
 }
 
-/** Trains `model` in place; with `val`, stops early and restores the best weights. */
+/** Trains one epoch and returns its report (losses read back once). */
+async function runEpoch(
+  model: tfl.LayersModel,
+  optimizer: ScheduledOptimizer,
+  train: TensorDataset,
+  val: TensorDataset | undefined,
+  options: FitOptions,
+  epoch: number,
+): Promise<EpochReport> {
+  const started = performance.now();
+  const stepLosses = trainEpoch(model, optimizer.optimizer, train, options, epoch);
+  const valLoss = val ? validationLoss(model, val, options) : undefined;
+  const losses = await readEpochLosses(stepLosses, valLoss);
+  assertFinite(losses.train, epoch, optimizer.learningRate, options);
+  return {
+    epoch,
+    epochs: options.settings.epochs,
+    loss: losses.train.reduce((a, b) => a + b, 0) / losses.train.length,
+    valLoss: losses.val,
+    learningRate: optimizer.learningRate,
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+/**
+ * Trains `model` in place. The monitored loss is the validation loss when `val` is given
+ * (else the training loss); the model ends with the weights of the epoch where it was
+ * lowest. With `val`, training stops after `patience` epochs without improvement.
+ */
 export async function fit(
   model: tfl.LayersModel,
   train: TensorDataset,
   val: TensorDataset | undefined,
   options: FitOptions,
 ): Promise<FitResult> {
-  const optimizer = makeOptimizer(options.settings);
+  const { settings } = options;
+  const schedule = makeSchedule(settings.schedule, settings.learningRate, settings.epochs);
+  const optimizer = makeOptimizer(settings, schedule.initial);
+  const stopping = new EarlyStopping(settings.patience);
   const history: EpochReport[] = [];
-  let best = { loss: Infinity, epoch: 0, weights: [] as tf.Tensor[] };
+  let bestWeights: tf.Tensor[] = [];
   let stoppedEarly = false;
   try {
-    for (let epoch = 1; epoch <= options.settings.epochs; epoch++) {
-      const stepLosses = trainEpoch(model, optimizer, train, options, epoch);
-      const valLoss = val ? validationLoss(model, val, options) : undefined;
-      const losses = await readEpochLosses(stepLosses, valLoss);
-      assertFinite(losses.train, epoch, options);
-      const report: EpochReport = {
-        epoch,
-        epochs: options.settings.epochs,
-        loss: losses.train.reduce((a, b) => a + b, 0) / losses.train.length,
-        valLoss: losses.val,
-      };
+    for (let epoch = 1; epoch <= settings.epochs; epoch++) {
+      const report = await runEpoch(model, optimizer, train, val, options, epoch);
       history.push(report);
-      options.onEpoch?.(report);
+      await options.onEpoch?.(report);
       const monitored = report.valLoss ?? report.loss;
-      if (monitored < best.loss) {
-        tf.dispose(best.weights);
-        best = { loss: monitored, epoch, weights: model.getWeights().map((w) => tf.clone(w)) };
-      } else if (val && epoch - best.epoch >= options.settings.patience) {
+      const decision = stopping.update(epoch, monitored);
+      if (decision === "improved") {
+        tf.dispose(bestWeights);
+        bestWeights = model.getWeights().map((w) => tf.clone(w));
+      } else if (decision === "stop" && val) {
         stoppedEarly = true;
         break;
       }
+      optimizer.setLearningRate(schedule.next(epoch, monitored));
     }
-    if (best.weights.length > 0) model.setWeights(best.weights);
+    if (bestWeights.length > 0) model.setWeights(bestWeights);
   } finally {
-    tf.dispose(best.weights);
+    tf.dispose(bestWeights);
     optimizer.dispose();
   }
-  return { history, bestEpoch: best.epoch, stoppedEarly };
+  return { history, bestEpoch: stopping.bestEpoch, stoppedEarly };
 }

@@ -1,6 +1,10 @@
 /**
- * Loss functions. Segmentation losses take softmax probabilities and one-hot targets of
- * shape `[N, H, W, classes]`; each returns a scalar mean over the batch.
+ * Loss functions. Segmentation losses take softmax probabilities (or logits) and one-hot
+ * targets of shape `[N, H, W, classes]` and return a scalar for the batch: cross-entropies
+ * a mean over pixels, overlap losses computed per class over the whole batch, then
+ * averaged. Cross-entropies take optional class weights `[classes]`: each sample's
+ * (pixel's) loss is multiplied by the weight of its true class before the mean (Keras'
+ * `class_weight`).
  *
  * @module
  */
@@ -8,27 +12,75 @@ import * as tf from "@tensorflow/tfjs-core";
 
 const EPSILON = 1e-6;
 
-/** Softmax cross-entropy of class logits `[N, classes]` against one-hot targets. */
-export function classificationCrossEntropy(logits: tf.Tensor2D, oneHot: tf.Tensor2D): tf.Scalar {
-  return tf.tidy(() => tf.losses.softmaxCrossEntropy(oneHot, logits) as tf.Scalar);
-}
-
-/** Per-pixel cross-entropy of probabilities against one-hot targets. */
-export function pixelCrossEntropy(probs: tf.Tensor4D, oneHot: tf.Tensor4D): tf.Scalar {
+/**
+ * One-hot float32 targets of integer labels (`[N]` → `[N, classes]`, `[N, H, W]` →
+ * `[N, H, W, classes]`), built with `equal` and `where` because tfjs 4.22 gets the usual
+ * routes wrong on some backends: `tf.oneHot(…, "float32")` gives zeros on wasm, and on
+ * webgpu int32 sums read float bits and summing a float32 cast of an int32 one-hot over
+ * `[1, 2]` gave zeros, which silently broke the overlap losses.
+ */
+export function oneHotTargets(labels: tf.Tensor, classes: number): tf.Tensor {
   return tf.tidy(() => {
-    const logp = tf.log(tf.clipByValue(probs, EPSILON, 1));
-    return tf.neg(tf.mean(tf.sum(tf.mul(oneHot, logp), -1)));
+    const hit = tf.equal(
+      tf.expandDims(labels, -1),
+      tf.range(0, classes, 1, labels.dtype === "float32" ? "float32" : "int32"),
+    );
+    return tf.where(hit, tf.fill(hit.shape, 1), tf.fill(hit.shape, 0));
   });
 }
 
+function asFloat<T extends tf.Tensor>(targets: T): T {
+  return targets.dtype === "float32" ? targets : tf.cast(targets, "float32");
+}
+
+/** Softmax cross-entropy of class logits `[N, classes]` against one-hot targets. */
+export function classificationCrossEntropy(
+  logits: tf.Tensor2D,
+  oneHot: tf.Tensor2D,
+  classWeights?: tf.Tensor1D,
+): tf.Scalar {
+  return tf.tidy(() => {
+    const target = asFloat(oneHot);
+    if (!classWeights) return tf.losses.softmaxCrossEntropy(target, logits) as tf.Scalar;
+    const perSample = tf.losses.softmaxCrossEntropy(
+      target,
+      logits,
+      undefined,
+      0,
+      tf.Reduction.NONE,
+    );
+    return tf.mean(tf.mul(perSample, tf.sum(tf.mul(target, classWeights), -1))) as tf.Scalar;
+  });
+}
+
+/** Per-pixel cross-entropy of probabilities against one-hot targets. */
+export function pixelCrossEntropy(
+  probs: tf.Tensor4D,
+  oneHot: tf.Tensor4D,
+  classWeights?: tf.Tensor1D,
+): tf.Scalar {
+  return tf.tidy(() => {
+    const logp = tf.log(tf.clipByValue(probs, EPSILON, 1));
+    const target = asFloat(oneHot);
+    const weighted = classWeights ? tf.mul(target, classWeights) : target;
+    return tf.neg(tf.mean(tf.sum(tf.mul(weighted, logp), -1)));
+  });
+}
+
+/**
+ * Per-class soft intersection and `|P| + |T|`, summed over the whole batch (like
+ * `segmentation_models`' losses with `per_image=False`, and SSL4MIS' `DiceLoss`): a class
+ * missing from one slice does not turn that slice's term into a constant.
+ */
 function overlapTerms(probs: tf.Tensor4D, oneHot: tf.Tensor4D) {
-  const axes = [1, 2];
-  const intersection = tf.sum(tf.mul(probs, oneHot), axes);
-  const total = tf.add(tf.sum(probs, axes), tf.sum(oneHot, axes));
+  const axes = [0, 1, 2];
+  const target = asFloat(oneHot);
+  const intersection = tf.sum(tf.mul(probs, target), axes);
+  const total = tf.add(tf.sum(probs, axes), tf.sum(target, axes));
   return { intersection, total };
 }
 
-/** 1 − soft Jaccard (IoU), averaged over classes and images: the paper's U-Net loss. */
+/** 1 − soft Jaccard (IoU) over the batch, averaged over classes: the paper's U-Net loss. */
 export function softIoULoss(probs: tf.Tensor4D, oneHot: tf.Tensor4D): tf.Scalar {
   return tf.tidy(() => {
     const { intersection, total } = overlapTerms(probs, oneHot);
@@ -37,7 +89,7 @@ export function softIoULoss(probs: tf.Tensor4D, oneHot: tf.Tensor4D): tf.Scalar 
   });
 }
 
-/** 1 − soft Dice, averaged over classes and images. */
+/** 1 − soft Dice over the batch, averaged over classes. */
 export function softDiceLoss(probs: tf.Tensor4D, oneHot: tf.Tensor4D): tf.Scalar {
   return tf.tidy(() => {
     const { intersection, total } = overlapTerms(probs, oneHot);
@@ -46,24 +98,55 @@ export function softDiceLoss(probs: tf.Tensor4D, oneHot: tf.Tensor4D): tf.Scalar
   });
 }
 
-/** A segmentation loss on probabilities and one-hot targets. */
-export type SegmentationLoss = (probs: tf.Tensor4D, oneHot: tf.Tensor4D) => tf.Scalar;
+/**
+ * Per-pixel cross-entropy from logits `[N, H, W, classes]`: `logsumexp(z) − z_true`.
+ * Unlike the cross-entropy of probabilities, its gradient stays `p − y` when the softmax
+ * saturates, so a network that collapsed onto the background can recover.
+ */
+export function logitCrossEntropy(
+  logits: tf.Tensor4D,
+  oneHot: tf.Tensor4D,
+  classWeights?: tf.Tensor1D,
+): tf.Scalar {
+  return tf.tidy(() => {
+    const target = asFloat(oneHot);
+    const weighted = classWeights ? tf.mul(target, classWeights) : target;
+    const logp = tf.sub(logits, tf.logSumExp(logits, -1, true));
+    return tf.neg(tf.mean(tf.sum(tf.mul(weighted, logp), -1)));
+  });
+}
 
-const TERMS: Record<string, SegmentationLoss> = {
-  iou: softIoULoss,
-  dice: softDiceLoss,
-  crossentropy: pixelCrossEntropy,
+/** A segmenter's output: probabilities, and the logits before the softmax when known. */
+export interface SegmenterOutput {
+  readonly probs: tf.Tensor4D;
+  readonly logits?: tf.Tensor4D;
+}
+
+/** A segmentation loss on a segmenter's output and one-hot targets. */
+export type SegmentationLoss = (output: SegmenterOutput, oneHot: tf.Tensor4D) => tf.Scalar;
+
+const TERMS: Record<string, (weights?: tf.Tensor1D) => SegmentationLoss> = {
+  iou: () => (out, oneHot) => softIoULoss(out.probs, oneHot),
+  dice: () => (out, oneHot) => softDiceLoss(out.probs, oneHot),
+  crossentropy: (weights) => (out, oneHot) =>
+    out.logits
+      ? logitCrossEntropy(out.logits, oneHot, weights)
+      : pixelCrossEntropy(out.probs, oneHot, weights),
 };
 
-/** The loss named in an experiment file; `a+b` sums terms. */
-export function segmentationLoss(name: string): SegmentationLoss {
+/**
+ * The loss named in an experiment file; `a+b` sums terms. `classWeights` weigh the
+ * cross-entropy term (the overlap terms already treat classes alike), which uses the
+ * logits when the output has them.
+ */
+export function segmentationLoss(name: string, classWeights?: tf.Tensor1D): SegmentationLoss {
   const terms = name.split("+").map((term) => {
     const loss = TERMS[term];
     if (!loss) throw new Error(`unknown segmentation loss term "${term}" in "${name}"`);
-    return loss;
+    return loss(classWeights);
   });
-  return (probs, oneHot) =>
+  return (output, oneHot) =>
     tf.tidy(() =>
-      terms.map((loss) => loss(probs, oneHot)).reduce((a, b) => tf.add(a, b)) as tf.Scalar
+      terms.map((loss) => loss(output, oneHot)).reduce((a, b) => tf.add(a, b)) as tf.Scalar
     );
 }

@@ -1,0 +1,55 @@
+/**
+ * What the classifier and segmenter steps share when training: plugin options for a
+ * search candidate, class weights on the device, and a log of the search.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import { ConfigError } from "../errors.ts";
+import type { Logger } from "../logger.ts";
+import type { AnyPlugin } from "../plugin.ts";
+import { type ClassWeightsSetting, resolveClassWeights } from "../training/class_weights.ts";
+import {
+  type Candidate,
+  describeCandidate,
+  type SearchOutcome,
+  withDropout,
+} from "../training/search.ts";
+import { formatZodIssues } from "../zod_format.ts";
+
+/** The plugin's options with the candidate's dropout, validated by the plugin's schema. */
+export function candidateOptions(
+  plugin: AnyPlugin,
+  options: Readonly<Record<string, unknown>>,
+  candidate: Candidate,
+): Record<string, unknown> {
+  if (candidate.dropout === undefined) return { ...options };
+  const parsed = plugin.options.safeParse(withDropout(options, candidate));
+  if (!parsed.success) {
+    throw new ConfigError(
+      `search.dropout: ${plugin.kind} plugin "${plugin.name}" does not take this dropout:\n` +
+        formatZodIssues(parsed.error.issues, "options"),
+    );
+  }
+  return parsed.data as Record<string, unknown>;
+}
+
+/** Class weights as a tensor (the caller disposes it), or undefined for `none`. */
+export function classWeightTensor(
+  setting: ClassWeightsSetting,
+  labels: ArrayLike<number>,
+  numClasses: number,
+): tf.Tensor1D | undefined {
+  const weights = resolveClassWeights(setting, labels, numClasses);
+  return weights ? tf.tensor1d(weights) : undefined;
+}
+
+/** Logs each candidate's validation loss and the winner, when there was a search. */
+export function logSearch<T>(log: Logger, label: string, outcome: SearchOutcome<T>): void {
+  if (outcome.trials.length < 2) return;
+  for (const trial of outcome.trials) {
+    const result = trial.error ?? `best validation loss ${trial.valLoss.toFixed(4)}`;
+    log.info(`${label} search, ${describeCandidate(trial.candidate)}: ${result}`);
+  }
+  log.info(`${label} search picked ${describeCandidate(outcome.best)}`);
+}

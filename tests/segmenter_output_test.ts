@@ -1,0 +1,46 @@
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs-core";
+import type { SegmenterInstance } from "../core/plugin.ts";
+import { applySegmenter, logitsModel } from "../core/training/segmenter_output.ts";
+import { unetPlugin } from "../plugins/segmenter_unet.ts";
+import { tinyUnetPlugin } from "../plugins/segmenter_tiny_unet.ts";
+import { testContext } from "./backend_parity.ts";
+import { hostValues, pattern, useBackend } from "./model_harness.ts";
+
+await useBackend("wasm");
+
+const spec = { inputShape: [8, 8, 1] as const, numClasses: 4 };
+
+Deno.test("segmenter output: the U-Net gives logits whose softmax is its output", async () => {
+  const before = tf.memory().numTensors;
+  const instance = unetPlugin.create(
+    unetPlugin.options.parse({ depth: 1, filters: 2 }),
+    testContext(),
+  ) as SegmenterInstance;
+  const model = instance.build(spec);
+  assert.equal(logitsModel(model), logitsModel(model), "the logits model is not cached");
+  const x = tf.tensor4d(pattern(64, 2), [1, 8, 8, 1]);
+  const out = applySegmenter(model, x, false);
+  const direct = model.predict(x) as tf.Tensor;
+  assert.ok(out.logits);
+  const [a, b] = [await hostValues(out.probs), await hostValues(direct)];
+  assert.ok(a.every((v, i) => Math.abs(v - b[i]) < 1e-6));
+  tf.dispose([x, out.probs, out.logits, direct]);
+  model.dispose();
+  assert.equal(tf.memory().numTensors, before, "the logits model kept weights alive");
+});
+
+Deno.test("segmenter output: a softmax fused into the last convolution gives probabilities only", () => {
+  const instance = tinyUnetPlugin.create(
+    tinyUnetPlugin.options.parse({ depth: 1, filters: 2 }),
+    testContext(),
+  ) as SegmenterInstance;
+  const model = instance.build(spec);
+  assert.equal(logitsModel(model), null);
+  const x = tf.zeros([1, 8, 8, 1]) as tf.Tensor4D;
+  const out = applySegmenter(model, x, true);
+  assert.equal(out.logits, undefined);
+  assert.deepEqual(out.probs.shape, [1, 8, 8, 4]);
+  tf.dispose([x, out.probs]);
+  model.dispose();
+});
