@@ -1,5 +1,5 @@
 /**
- * Kernels that training needs and the stock tfjs wasm backend (4.22) lacks.
+ * Kernels that training needs and the stock tfjs wasm backend (4.22) lacks or runs slowly.
  *
  * Found by running gradients of the usual training ops on wasm: only the gradients of
  * `conv2d` (w.r.t. the filter), `depthwiseConv2d` (both) and `gather` (w.r.t. the
@@ -7,15 +7,17 @@
  * fast Transpose and Conv2D kernels (XNNPACK); the rarer ones run the `cpu` backend's
  * kernel on copies of the data, which is exact but slow for big tensors.
  *
+ * Profiling a U-Net training step then showed the stock `Conv2DBackpropInput` (a scalar
+ * loop) taking about 70% of it; {@linkcode WASM_FASTER_KERNELS} replaces it with forward
+ * convolutions, keeping the stock kernel for the cases the replacement does not cover.
+ *
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
-
-type Info = tf.TensorInfo;
-type KernelArgs = Parameters<tf.KernelFunc>[0];
-type Shape4 = [number, number, number, number];
+import { conv2dBackpropFilter, conv2dBackpropInput, type KernelArgs } from "./wasm_conv_grads.ts";
+import type { Info } from "./wasm_scope.ts";
 
 /** The kernels {@linkcode registerWasmTrainingKernels} adds to wasm, by kernel name. */
 export const WASM_TRAINING_KERNELS: Readonly<Record<string, tf.KernelFunc>> = {
@@ -25,118 +27,74 @@ export const WASM_TRAINING_KERNELS: Readonly<Record<string, tf.KernelFunc>> = {
   UnsortedSegmentSum: onCpu("UnsortedSegmentSum"),
 };
 
+/** A faster kernel that hands the cases it does not cover to the `stock` one. */
+export type FasterKernel = (args: KernelArgs, stock: tf.KernelFunc) => Info;
+
+/** Stock wasm kernels {@linkcode registerWasmTrainingKernels} replaces, by kernel name. */
+export const WASM_FASTER_KERNELS: Readonly<Record<string, FasterKernel>> = {
+  Conv2DBackpropInput: conv2dBackpropInput,
+};
+
+/** The kernels replaced so far, with the stock configs to restore (if there was one). */
+const stockKernels = new Map<string, tf.KernelConfig | undefined>();
+
 /**
  * Registers each kernel of {@linkcode WASM_TRAINING_KERNELS} that wasm does not have yet
- * (a later tfjs may ship its own). Returns the names registered by this call.
+ * (a later tfjs may ship its own) and, unless `faster` is false, replaces the stock
+ * kernels named in {@linkcode WASM_FASTER_KERNELS}. Returns the names registered by
+ * this call (none when called again).
  */
-export function registerWasmTrainingKernels(): string[] {
+export function registerWasmTrainingKernels({ faster = true } = {}): string[] {
   const added: string[] = [];
   for (const [kernelName, kernelFunc] of Object.entries(WASM_TRAINING_KERNELS)) {
     if (tf.getKernel(kernelName, "wasm") !== undefined) continue;
     tf.registerKernel({ kernelName, backendName: "wasm", kernelFunc });
     added.push(kernelName);
   }
+  if (faster) {
+    for (const [kernelName, kernel] of Object.entries(WASM_FASTER_KERNELS)) {
+      if (replaceStock(kernelName, kernel)) added.push(kernelName);
+    }
+  }
   return added;
 }
 
-/** Runs stock wasm kernels inside a kernel and frees the intermediates they made. */
-class WasmScope {
-  readonly #made: Info[] = [];
-  constructor(readonly backend: BackendWasm) {}
-
-  /** Runs one kernel of the wasm backend; its output is freed by {@linkcode dispose}. */
-  run(kernelName: string, inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap = {}): Info {
-    const kernel = tf.getKernel(kernelName, "wasm");
-    if (kernel === undefined) {
-      throw new Error(`Kernel '${kernelName}' not registered for backend 'wasm'`);
-    }
-    const out = kernel.kernelFunc({ inputs, backend: this.backend, attrs }) as Info;
-    this.#made.push(out);
-    return out;
-  }
-
-  /** Frees every output made here except `keep`. */
-  dispose(keep?: Info): void {
-    for (const info of this.#made) {
-      if (info !== keep) this.backend.disposeData(info.dataId);
-    }
-  }
-}
-
-/** Runs `body` in a {@linkcode WasmScope}; only its result survives, even on errors. */
-function withScope(backend: BackendWasm, body: (scope: WasmScope) => Info): Info {
-  const scope = new WasmScope(backend);
-  let result: Info | undefined;
-  try {
-    result = body(scope);
-    return result;
-  } finally {
-    scope.dispose(result);
-  }
-}
-
-/**
- * Gradient of conv2d w.r.t. its filter, as one convolution: with the batch moved into
- * the channels, `dW[i, j, ci, co] = Σ_{n,y,x} X[n, y·s + i − pad, x·s + j − pad, ci] ·
- * dy[n, y, x, co]` is a conv2d of `X` (as `[Ci, H, W, N]`) with `dy` (as
- * `[Ho, Wo, N, Co]`) dilated by the stride, giving `[Ci, fh, fw, Co]`.
- */
-function conv2dBackpropFilter({ inputs, backend, attrs }: KernelArgs): Info {
-  const { x, dy } = inputs as { x: Info; dy: Info };
-  const a = attrs as unknown as tf.Conv2DBackpropFilterAttrs;
-  if (a.dataFormat === "NCHW") {
-    throw new Error("wasm Conv2DBackpropFilter supports dataFormat 'NHWC' only");
-  }
-  const conv = tf.backend_util.computeConv2DInfo(
-    x.shape as Shape4,
-    a.filterShape,
-    a.strides,
-    1,
-    a.pad,
-    a.dimRoundingMode,
-  );
-  const [rows, cols] = spans(conv);
-  return withScope(backend as BackendWasm, (scope) => {
-    const used = rows.crop > 0 || cols.crop > 0
-      ? scope.run("Slice", { x }, {
-        begin: [0, 0, 0, 0],
-        size: [-1, x.shape[1] - rows.crop, x.shape[2] - cols.crop, -1],
-      })
-      : x;
-    const xT = scope.run("Transpose", { x: used }, { perm: [3, 1, 2, 0] });
-    const dyT = scope.run("Transpose", { x: dy }, { perm: [1, 2, 0, 3] });
-    const grad = scope.run("Conv2D", { x: xT, filter: dyT }, {
-      strides: 1,
-      dilations: [conv.strideHeight, conv.strideWidth],
-      pad: [[0, 0], [rows.before, rows.after], [cols.before, cols.after], [0, 0]],
-      dataFormat: "NHWC",
-    });
-    return scope.run("Transpose", { x: grad }, { perm: [1, 2, 0, 3] });
+/** Puts back the stock kernels that faster ones replaced; returns their names. */
+export function restoreStockWasmKernels(): string[] {
+  const restored = [...stockKernels.entries()].map(([kernelName, config]) => {
+    tf.unregisterKernel(kernelName, "wasm");
+    if (config) tf.registerKernel(config);
+    return kernelName;
   });
+  stockKernels.clear();
+  return restored;
 }
 
-/** Padding before/after one spatial axis, and input rows past the last one used. */
-interface Span {
-  readonly before: number;
-  readonly after: number;
-  readonly crop: number;
-}
-
-/** The row and column {@linkcode Span}s of a forward conv. */
-function spans(conv: tf.backend_util.Conv2DInfo): [Span, Span] {
-  return [
-    span(conv.inHeight, conv.padInfo.top, conv.outHeight, conv.strideHeight, conv.filterHeight),
-    span(conv.inWidth, conv.padInfo.left, conv.outWidth, conv.strideWidth, conv.filterWidth),
-  ];
+/** Whether the faster replacement of `kernelName` is the registered wasm kernel. */
+export function usesFasterKernel(kernelName: string): boolean {
+  return stockKernels.has(kernelName);
 }
 
 /**
- * Along one axis of size `size`, the forward conv reads padded positions
- * `0 … (out − 1)·stride + filter − 1`; pad or crop the input to exactly that.
+ * Registers `kernel` as wasm's `kernelName`, keeping the stock config (and its setup
+ * function, which binds the stock kernel to the wasm module) as the fallback.
  */
-function span(size: number, before: number, out: number, stride: number, filter: number): Span {
-  const after = (out - 1) * stride + filter - before - size;
-  return { before, after: Math.max(after, 0), crop: Math.max(-after, 0) };
+function replaceStock(kernelName: string, kernel: FasterKernel): boolean {
+  if (stockKernels.has(kernelName)) return false;
+  const stock = tf.getKernel(kernelName, "wasm");
+  const fallback: tf.KernelFunc = stock?.kernelFunc ?? (() => {
+    throw new Error(`Kernel '${kernelName}' not registered for backend 'wasm'`);
+  });
+  stockKernels.set(kernelName, stock);
+  if (stock) tf.unregisterKernel(kernelName, "wasm");
+  tf.registerKernel({
+    kernelName,
+    backendName: "wasm",
+    setupFunc: stock?.setupFunc,
+    disposeFunc: stock?.disposeFunc,
+    kernelFunc: (args) => kernel(args, fallback),
+  });
+  return true;
 }
 
 /**

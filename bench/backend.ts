@@ -1,0 +1,44 @@
+/**
+ * Starting a backend for the benchmark through its plugin, including the `wasm-stock`
+ * variant (wasm with tfjs' own kernels where `wasm_kernels.ts` has faster ones), so one
+ * run can compare both.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import { getThreadsCount } from "@tensorflow/tfjs-backend-wasm";
+import type { BackendInstance, PluginContext } from "../core/plugin.ts";
+import { backendPlugins } from "../plugins/backends.ts";
+import { registerWasmTrainingKernels, restoreStockWasmKernels } from "../plugins/wasm_kernels.ts";
+
+/** The started backend: its tfjs name and a line describing it. */
+export interface StartedBackend {
+  readonly name: string;
+  readonly tfBackend: string;
+  readonly description: string;
+}
+
+/**
+ * Starts backend `name` (a backend plugin, or `wasm-stock`) and checks that tfjs really
+ * switched to it.
+ */
+export async function startBenchBackend(name: string, ctx: PluginContext): Promise<StartedBackend> {
+  const stock = name === "wasm-stock";
+  const pluginName = stock ? "wasm" : name;
+  const plugin = backendPlugins.find((p) => p.name === pluginName);
+  if (!plugin) throw new Error(`unknown backend "${name}"`);
+  const instance = await plugin.create({}, ctx) as BackendInstance;
+  if (tf.getBackend() !== instance.tfBackend) {
+    throw new Error(`backend "${name}" did not become active (tfjs is on ${tf.getBackend()})`);
+  }
+  if (pluginName === "wasm") {
+    if (stock) restoreStockWasmKernels();
+    else registerWasmTrainingKernels();
+  }
+  if (pluginName !== "wasm") {
+    return { name, tfBackend: instance.tfBackend, description: instance.description };
+  }
+  const kernels = stock ? "stock kernels" : "faster kernels";
+  const description = `${instance.description}, ${kernels}, pool of ${getThreadsCount()} thread(s)`;
+  return { name, tfBackend: instance.tfBackend, description };
+}

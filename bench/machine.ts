@@ -1,0 +1,57 @@
+/**
+ * The machine a benchmark ran on: CPU model, cores, load (other jobs skew CPU timings),
+ * and the Deno and tfjs versions.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs-core";
+
+/** Where and with what a benchmark ran. */
+export interface Machine {
+  readonly cpu: string;
+  readonly cores: number;
+  /** 1-, 5- and 15-minute load averages, when the OS tells them. */
+  readonly load?: readonly number[];
+  readonly os: string;
+  readonly deno: string;
+  readonly tfjs: string;
+}
+
+/** Reads a text file, or undefined where it does not exist (not Linux). */
+function readText(path: string): string | undefined {
+  try {
+    return Deno.readTextFileSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The `model name` line of `/proc/cpuinfo`. */
+export function cpuModel(cpuinfo: string | undefined): string {
+  const line = cpuinfo?.split("\n").find((l) => l.startsWith("model name"));
+  return line?.split(":").slice(1).join(":").trim() ?? "unknown CPU";
+}
+
+/** The three load averages of `/proc/loadavg`, or undefined. */
+export function loadAverages(loadavg: string | undefined): number[] | undefined {
+  const fields = loadavg?.trim().split(/\s+/).slice(0, 3).map(Number);
+  return fields && fields.length === 3 && fields.every(Number.isFinite) ? fields : undefined;
+}
+
+/** The machine now. */
+export function currentMachine(): Machine {
+  return {
+    cpu: cpuModel(readText("/proc/cpuinfo")),
+    cores: navigator.hardwareConcurrency,
+    load: loadAverages(readText("/proc/loadavg")),
+    os: `${Deno.build.os} ${Deno.build.arch}`,
+    deno: Deno.version.deno,
+    tfjs: tf.version_core,
+  };
+}
+
+/** One line about the machine for the console. */
+export function describeMachine(m: Machine): string {
+  const load = m.load ? `, load ${m.load.map((l) => l.toFixed(2)).join(" ")}` : "";
+  return `${m.cpu}, ${m.cores} cores${load}; Deno ${m.deno}, tfjs ${m.tfjs}`;
+}

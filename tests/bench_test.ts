@@ -1,0 +1,167 @@
+import assert from "node:assert/strict";
+import { defaultOutPath, parseBenchArgs } from "../bench/args.ts";
+import { startBenchBackend } from "../bench/backend.ts";
+import { cpuModel, loadAverages } from "../bench/machine.ts";
+import { findTorchPython, type PeerReport } from "../bench/peer.ts";
+import { benchReport, failureOf, peerRatios, resultOf, resultsTable } from "../bench/report.ts";
+import { prepareConv } from "../bench/run_kernels.ts";
+import {
+  convFlops,
+  formatFlopRate,
+  formatMs,
+  gflops,
+  imagesPerSecond,
+  matmulFlops,
+  median,
+} from "../bench/stats.ts";
+import { formatTable } from "../bench/table.ts";
+import { timeRuns } from "../bench/timing.ts";
+import { type ConvWorkload, workloadFlops, workloads } from "../bench/workloads.ts";
+import { testContext } from "./backend_parity.ts";
+
+const NOW = new Date("2026-11-27T09:08:07Z");
+
+Deno.test("median of odd, even and empty lists; input left unsorted", () => {
+  const values = [5, 1, 3];
+  assert.equal(median(values), 3);
+  assert.deepEqual(values, [5, 1, 3]);
+  assert.equal(median([4, 1, 3, 2]), 2.5);
+  assert.ok(Number.isNaN(median([])));
+});
+
+Deno.test("FLOP and rate arithmetic", () => {
+  assert.equal(convFlops([8, 128, 128, 16], [3, 3, 16, 16]), 2 * 8 * 128 * 128 * 9 * 16 * 16);
+  assert.equal(convFlops([1, 7, 5, 2], [3, 3, 2, 4], 2), 2 * 4 * 3 * 9 * 2 * 4);
+  assert.equal(matmulFlops(2, 3, 4), 48);
+  assert.equal(gflops(3e9, 1000), 3);
+  assert.equal(imagesPerSecond(8, 500), 16);
+  assert.equal(formatFlopRate(12.5), "12.50 GFLOP/s");
+  assert.equal(formatFlopRate(250), "250 GFLOP/s");
+  assert.equal(formatFlopRate(2500), "2.50 TFLOP/s");
+  assert.equal(formatFlopRate(0.0043), "0.0043 GFLOP/s");
+  assert.equal(formatFlopRate(NaN), "–");
+  assert.equal(formatMs(3.14159), "3.14");
+  assert.equal(formatMs(1234.5), "1235");
+});
+
+Deno.test("formatTable aligns columns and trims trailing spaces", () => {
+  const table = formatTable({
+    headers: ["name", "ms"],
+    rows: [["conv", "1.5"], ["matmul 1024", "12"]],
+    align: ["left", "right"],
+  });
+  assert.equal(
+    table,
+    ["name          ms", "-----------  ---", "conv         1.5", "matmul 1024   12"].join("\n"),
+  );
+});
+
+Deno.test("parseBenchArgs: defaults, quick, lists and bad values", () => {
+  const defaults = parseBenchArgs([], NOW);
+  assert.deepEqual(defaults.backends, ["wasm"]);
+  assert.deepEqual(defaults.suites, ["kernels", "train", "gradcam"]);
+  assert.equal(defaults.repeats, 5);
+  assert.equal(defaults.size, 128);
+  assert.equal(defaults.peerDevice, "cpu");
+  assert.equal(defaults.out, "out/bench/2026-11-27T09-08-07.json");
+  assert.equal(defaultOutPath(NOW), defaults.out);
+  const quick = parseBenchArgs(["--quick", "--repeats", "3"], NOW);
+  assert.equal(quick.size, 64);
+  assert.equal(quick.repeats, 3);
+  const lists = parseBenchArgs(
+    ["--backend", "wasm,cpu", "--backend", "wasm-stock", "--only", "kernels", "--matmul", "64,128"],
+    NOW,
+  );
+  assert.deepEqual(lists.backends, ["wasm", "cpu", "wasm-stock"]);
+  assert.deepEqual(lists.suites, ["kernels"]);
+  assert.deepEqual(lists.matmul, [64, 128]);
+  assert.throws(() => parseBenchArgs(["--backend", "gpu"]), /--backend "gpu"/);
+  assert.throws(() => parseBenchArgs(["--repeats", "0"]), /--repeats/);
+  assert.throws(() => parseBenchArgs(["--peer-device", "tpu"]), /--peer-device "tpu"/);
+  assert.throws(() => parseBenchArgs(["--warmup", "x"]), /--warmup/);
+  assert.throws(() => parseBenchArgs(["--nope"]));
+});
+
+Deno.test("workloads follow the U-Net's levels and the chosen suites", () => {
+  const all = workloads({ batch: 2, size: 32, matmul: [64], suites: ["kernels", "train"] });
+  const names = all.map((w) => w.name);
+  assert.equal(names.length, 4 * 3 + 1 + 2);
+  assert.ok(names.includes("conv2d-dw 2x32x32x16 3x3"));
+  assert.ok(names.includes("conv2d 2x4x4x128 3x3"));
+  assert.ok(names.includes("unet step b2 32x32"));
+  assert.ok(!names.some((n) => n.startsWith("gradcam")));
+  const conv = all[0] as ConvWorkload;
+  assert.equal(workloadFlops(conv), convFlops(conv.x, conv.filter));
+});
+
+/** A peer report with one timing. */
+const PEER: PeerReport = {
+  python: "python3",
+  torch: "1.13",
+  threads: 1,
+  device: "cpu",
+  results: [{ name: "matmul 64x64", medianMs: 2 }],
+};
+
+Deno.test("results, ratios to PyTorch, table and report", () => {
+  const [matmul, unet] = workloads({
+    batch: 2,
+    size: 16,
+    matmul: [64],
+    suites: ["kernels", "train"],
+  }).slice(-3);
+  const ok = resultOf("wasm", matmul, { medianMs: 5, samplesMs: [4, 5, 6] });
+  assert.equal(ok.gflops, matmulFlops(64, 64, 64) / 5 / 1e6);
+  const failed = failureOf("wasm", unet, new Error("out of memory"));
+  assert.equal(failed.error, "out of memory");
+  assert.deepEqual([...peerRatios([ok, failed], PEER)], [["wasm/matmul 64x64", 2.5]]);
+  const table = resultsTable([ok, failed], PEER);
+  assert.match(table, /matmul 64x64 +5\.00 +0\.10 GFLOP\/s +2\.00 +2\.5×/);
+  assert.match(table, /error: out of memory/);
+  assert.doesNotMatch(resultsTable([ok]), /torch/);
+  const report = benchReport({
+    date: NOW.toISOString(),
+    command: "deno task bench",
+    machine: { cpu: "x", cores: 2, os: "linux", deno: "2", tfjs: "4" },
+    options: parseBenchArgs([], NOW),
+    backends: { wasm: "wasm (SIMD, 1 thread)" },
+    results: [ok, failed],
+    peer: PEER,
+  });
+  assert.deepEqual(report.ratios, { "wasm/matmul 64x64": 2.5 });
+});
+
+Deno.test("machine details parse /proc files", () => {
+  assert.equal(
+    cpuModel("processor\t: 0\nmodel name\t: Intel(R) Xeon(R) Processor\n"),
+    "Intel(R) Xeon(R) Processor",
+  );
+  assert.equal(cpuModel(undefined), "unknown CPU");
+  assert.deepEqual(loadAverages("1.50 0.75 0.25 2/300 1234\n"), [1.5, 0.75, 0.25]);
+  assert.equal(loadAverages("garbage"), undefined);
+});
+
+Deno.test("findTorchPython skips pythons that are missing", async () => {
+  assert.equal(await findTorchPython(["/nonexistent/python3"]), undefined);
+});
+
+Deno.test("one conv2d microbenchmark runs on wasm with one repeat", async () => {
+  const started = await startBenchBackend("wasm", testContext());
+  assert.equal(started.tfBackend, "wasm");
+  const workload: ConvWorkload = {
+    suite: "kernels",
+    kind: "conv2d-dx",
+    name: "conv2d-dx 1x9x9x2 3x3",
+    x: [1, 9, 9, 2],
+    filter: [3, 3, 2, 2],
+  };
+  const prepared = prepareConv(workload);
+  try {
+    const timing = await timeRuns(prepared.run, { warmup: 0, repeats: 1 });
+    const result = resultOf("wasm", workload, timing);
+    assert.equal(result.samplesMs?.length, 1);
+    assert.ok(result.medianMs! > 0 && result.gflops! > 0);
+  } finally {
+    prepared.dispose();
+  }
+});
