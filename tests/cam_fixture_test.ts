@@ -33,7 +33,20 @@ interface Fixture {
   readonly cases: FixtureCase[];
 }
 
-const fixture: Fixture = JSON.parse(await Deno.readTextFile(FIXTURE));
+/** The fixture, or undefined (with the reason printed by a test) when shared/ is absent. */
+async function readFixture(): Promise<Fixture | undefined> {
+  try {
+    return JSON.parse(await Deno.readTextFile(FIXTURE));
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    Deno.test("pytorch-grad-cam fixture", () => {
+      console.log(`NOT RUN: fixture missing at ${FIXTURE.pathname}; CAM methods not compared`);
+    });
+    return undefined;
+  }
+}
+
+const loaded = await readFixture();
 await cpuBackendPlugin.create({}, testContext());
 
 /** A PyTorch conv weight `[out][in][kh][kw]` as a tfjs kernel `[kh, kw, in, out]`. */
@@ -121,27 +134,34 @@ function camPlugin(name: string): CamPlugin<z.ZodType> {
   return plugin as CamPlugin<z.ZodType>;
 }
 
-const network = fixtureNetwork();
+const fixture = loaded ?? { weights: {}, images: [], logits: [], cases: [] };
+const network = loaded ? fixtureNetwork() : undefined;
 
-Deno.test("fixture network: the tfjs port gives pytorch's logits", async () => {
-  const logits = tf.tidy(() => network.model.predict(images()) as tf.Tensor2D);
-  const actual = await logits.data();
-  logits.dispose();
-  const expected = fixture.logits.flat();
-  const scale = Math.max(...expected.map(Math.abs));
-  const error = Math.max(...expected.map((v, i) => Math.abs(actual[i] - v))) / scale;
-  assert.ok(error < 1e-5, `logits off by ${error} relative`);
-});
+Deno.test(
+  { name: "fixture network: the tfjs port gives pytorch's logits", ignore: !loaded },
+  async () => {
+    const logits = tf.tidy(() => network!.model.predict(images()) as tf.Tensor2D);
+    const actual = await logits.data();
+    logits.dispose();
+    const expected = fixture.logits.flat();
+    const scale = Math.max(...expected.map(Math.abs));
+    const error = Math.max(...expected.map((v, i) => Math.abs(actual[i] - v))) / scale;
+    assert.ok(error < 1e-5, `logits off by ${error} relative`);
+  },
+);
 
-Deno.test("every method matches pytorch-grad-cam: raw to 1e-4 of the max, final to 1e-2", async () => {
+Deno.test({
+  name: "every method matches pytorch-grad-cam: raw to 1e-4 of the max, final to 1e-2",
+  ignore: !loaded,
+}, async () => {
   const report: string[] = [];
   for (const c of fixture.cases) {
     const plugin = camPlugin(c.method);
     const instance = plugin.create(plugin.options.parse({}));
     const x = images();
     const target: TargetClass = c.target;
-    const raw = instance.rawMaps(network, x, target);
-    const final = instance.explain(network, x, target);
+    const raw = instance.rawMaps(network!, x, target);
+    const final = instance.explain(network!, x, target);
     const rawError = errorRelativeToMax(await raw.data() as Float32Array, c.raw);
     const finalError = maxAbsError(await final.data() as Float32Array, c.final);
     tf.dispose([x, raw, final]);
@@ -156,18 +176,21 @@ Deno.test("every method matches pytorch-grad-cam: raw to 1e-4 of the max, final 
   console.log(report.join("\n"));
 });
 
-Deno.test("explain does not grow tf.memory() over repeated calls", () => {
-  for (const plugin of xaiPlugins) {
-    const instance = (plugin as CamPlugin<z.ZodType>).create(plugin.options.parse({}));
-    const x = images();
-    const run = () =>
-      tf.dispose([instance.explain(network, x, "predicted"), instance.rawMaps(network, x, 4)]);
-    run();
-    const before = tf.memory();
-    for (let i = 0; i < 3; i++) run();
-    const after = tf.memory();
-    x.dispose();
-    assert.equal(after.numTensors, before.numTensors, `${plugin.name}: tensors grew`);
-    assert.equal(after.numBytes, before.numBytes, `${plugin.name}: bytes grew`);
-  }
-});
+Deno.test(
+  { name: "explain does not grow tf.memory() over repeated calls", ignore: !loaded },
+  () => {
+    for (const plugin of xaiPlugins) {
+      const instance = (plugin as CamPlugin<z.ZodType>).create(plugin.options.parse({}));
+      const x = images();
+      const run = () =>
+        tf.dispose([instance.explain(network!, x, "predicted"), instance.rawMaps(network!, x, 4)]);
+      run();
+      const before = tf.memory();
+      for (let i = 0; i < 3; i++) run();
+      const after = tf.memory();
+      x.dispose();
+      assert.equal(after.numTensors, before.numTensors, `${plugin.name}: tensors grew`);
+      assert.equal(after.numBytes, before.numBytes, `${plugin.name}: bytes grew`);
+    }
+  },
+);
