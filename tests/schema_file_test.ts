@@ -1,0 +1,9 @@
+import assert from "node:assert/strict";
+import { experimentJsonSchema } from "../core/experiment.ts";
+import { builtinRegistry } from "../plugins/builtins.ts";
+
+Deno.test("the committed experiment.schema.json is up to date (run `deno task schema`)", async () => {
+  const path = new URL("../experiment.schema.json", import.meta.url);
+  const committed = JSON.parse(await Deno.readTextFile(path));
+  assert.deepEqual(committed, experimentJsonSchema(builtinRegistry()));
+});
