@@ -22,6 +22,9 @@ import {
   stepId,
 } from "./steps/step.ts";
 
+/** Bumped when the classifier artifact's format changes. */
+const CLASSIFIER_ARTIFACT = "tfjs-checkpoint-1";
+
 /** Bumped when the evaluation itself changes (metrics added or fixed). */
 const EVALUATION_VERSION = "1";
 
@@ -105,6 +108,7 @@ class Planner {
       folds,
       seed,
       backend: this.backend,
+      artifact: CLASSIFIER_ARTIFACT,
     };
     const sized = sampleSize === undefined ? "" : ` @ ${sampleSize}%`;
     const folded = fold === undefined ? "" : ` fold ${fold + 1}/${folds}`;

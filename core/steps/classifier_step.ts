@@ -1,6 +1,6 @@
 /**
- * The classifier step: train the diagnosis classifier on grayscale slices and keep its
- * weights; the cam step rebuilds the network from the plugin and loads them.
+ * The classifier step: train the diagnosis classifier on grayscale slices and save it as a
+ * tfjs checkpoint (`model.json` + `weights.bin`) in its artifact folder.
  *
  * @module
  */
@@ -14,7 +14,7 @@ import { predictBatched } from "../pipeline/predict.ts";
 import { patientSubset } from "../pipeline/subsets.ts";
 import { trainClassifier } from "../pipeline/train_classifier.ts";
 import type { ClassifierNetwork } from "../plugin.ts";
-import { loadWeights, saveWeights } from "../store/weights.ts";
+import { loadClassifierCheckpoint, saveCheckpoint } from "../training/checkpoint.ts";
 import { assignFolds, type PatientSplit } from "../data/split.ts";
 import { type DataArtifact, loadData } from "./data_step.ts";
 import { describeStep, pluginContext, type StepEnv } from "./env.ts";
@@ -103,7 +103,7 @@ export async function runClassifierStep(env: StepEnv, step: ClassifierStep): Pro
     const metrics = await testMetrics(trained.network, env, step);
     if (metrics) env.log.info(`${step.label}: test accuracy ${metrics.accuracy.toFixed(3)}`);
     await env.store.commit(step.id, describeStep(step), async (dir) => {
-      await saveWeights(trained.network.model, dir);
+      await saveCheckpoint(trained.network.model, dir);
       await Deno.writeTextFile(
         join(dir, "training.json"),
         JSON.stringify({ fit: trained.fit, test: metrics, trainSlices: train.count }, null, 2),
@@ -114,13 +114,7 @@ export async function runClassifierStep(env: StepEnv, step: ClassifierStep): Pro
   }
 }
 
-/** Rebuilds the trained classifier; the caller disposes `network.model`. */
-export async function loadClassifier(
-  env: StepEnv,
-  step: ClassifierStep,
-  size: number,
-): Promise<ClassifierNetwork> {
-  const network = await buildNetwork(env, step.seed, size);
-  await loadWeights(network.model, env.store.dir(step.id));
-  return network;
+/** Loads the trained classifier from its checkpoint; the caller disposes `network.model`. */
+export function loadClassifier(env: StepEnv, step: ClassifierStep): Promise<ClassifierNetwork> {
+  return loadClassifierCheckpoint(env.store.dir(step.id));
 }

@@ -88,7 +88,7 @@ async function replaceOutOfFold(
     );
     const held = new Set(indices);
     const slices = selectSlices(data.prepared, (_m, i) => held.has(i));
-    const network = await loadClassifier(env, classifier, data.prepared.size);
+    const network = await loadClassifier(env, classifier);
     try {
       const context = pluginContext(env, step.seed);
       const foldMaps = await explainAll(env.registry, step.xai, context, network, slices);
@@ -109,7 +109,7 @@ export async function runCamStep(
   folds: readonly ClassifierStep[],
 ): Promise<void> {
   const { prepared } = await loadData(env, step.dataId);
-  const network = await loadClassifier(env, classifier, prepared.size);
+  const network = await loadClassifier(env, classifier);
   try {
     const context = pluginContext(env, step.seed);
     const maps = await explainAll(env.registry, step.xai, context, network, prepared);
