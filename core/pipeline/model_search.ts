@@ -1,10 +1,24 @@
 /**
  * What the classifier and segmenter steps share when training: plugin options for a
- * search candidate, class weights on the device, and a log of the search.
+ * search candidate, training one candidate, class weights on the device, and a log of the
+ * search.
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
+import type * as tfl from "@tensorflow/tfjs-layers";
+import type { Experiment } from "../experiment.ts";
+import type { PluginContext } from "../plugin.ts";
+import type { Registry } from "../registry.ts";
+import {
+  type BatchAugmenter,
+  type BatchLoss,
+  type EpochReport,
+  fit,
+  type FitResult,
+  type FitSettings,
+  type TensorDataset,
+} from "../training/fit.ts";
 import { ConfigError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 import type { AnyPlugin } from "../plugin.ts";
@@ -14,6 +28,7 @@ import {
   describeCandidate,
   type SearchOutcome,
   withDropout,
+  withLearningRate,
 } from "../training/search.ts";
 import { formatZodIssues } from "../zod_format.ts";
 
@@ -52,4 +67,49 @@ export function logSearch<T>(log: Logger, label: string, outcome: SearchOutcome<
     log.info(`${label} search, ${describeCandidate(trial.candidate)}: ${result}`);
   }
   log.info(`${label} search picked ${describeCandidate(outcome.best)}`);
+}
+
+/** Everything one candidate training run needs besides the candidate and the model. */
+export interface CandidateRun {
+  readonly experiment: Experiment;
+  readonly registry: Registry;
+  readonly context: PluginContext;
+  readonly size: number;
+  readonly train: TensorDataset;
+  readonly val?: TensorDataset;
+  readonly loss: BatchLoss;
+  readonly onEpoch?: (report: EpochReport) => void;
+}
+
+/** How a step trains its model: settings before the candidate, label, augmentation. */
+export interface CandidateTraining {
+  readonly settings: FitSettings;
+  readonly label: string;
+  readonly augment: BatchAugmenter | undefined;
+}
+
+/**
+ * Trains a freshly built `model` with the candidate's learning rate on the run's data;
+ * disposes the model when training fails.
+ */
+export async function fitCandidate(
+  run: CandidateRun,
+  candidate: Candidate,
+  model: tfl.LayersModel,
+  training: CandidateTraining,
+): Promise<FitResult> {
+  try {
+    return await fit(model, run.train, run.val, {
+      settings: withLearningRate(training.settings, candidate),
+      seed: run.context.seed,
+      signal: run.context.signal,
+      label: training.label,
+      onEpoch: run.onEpoch,
+      augment: training.augment,
+      loss: run.loss,
+    });
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
 }

@@ -16,7 +16,6 @@ import { classificationCrossEntropy, oneHotTargets } from "../training/losses.ts
 import {
   type BatchLoss,
   type EpochReport,
-  fit,
   type FitResult,
   type TensorDataset,
 } from "../training/fit.ts";
@@ -26,11 +25,16 @@ import {
   gridSearch,
   searchGrid,
   type Trial,
-  withLearningRate,
 } from "../training/search.ts";
 import { IMAGE_CHANNEL } from "../channels.ts";
 import { inputTensor } from "./inputs.ts";
-import { candidateOptions, classWeightTensor, logSearch } from "./model_search.ts";
+import {
+  candidateOptions,
+  type CandidateRun,
+  classWeightTensor,
+  fitCandidate,
+  logSearch,
+} from "./model_search.ts";
 
 /** A trained classifier and how its training went. */
 export interface TrainedClassifier {
@@ -65,20 +69,8 @@ function classifierLoss(weights: tf.Tensor1D | undefined): BatchLoss {
     );
 }
 
-/** Everything one training run needs besides the search candidate. */
-interface ClassifierRun {
-  readonly experiment: Experiment;
-  readonly registry: Registry;
-  readonly context: PluginContext;
-  readonly size: number;
-  readonly train: TensorDataset;
-  readonly val?: TensorDataset;
-  readonly loss: BatchLoss;
-  readonly onEpoch?: (report: EpochReport) => void;
-}
-
 /** Builds a fresh network with the candidate's options and trains it. */
-async function trainCandidate(run: ClassifierRun, candidate: Candidate) {
+async function trainCandidate(run: CandidateRun, candidate: Candidate) {
   const { plugin, options, training } = run.experiment.classifier;
   const definition = run.registry.get("classifier", plugin);
   const instance = await definition.create(
@@ -89,21 +81,12 @@ async function trainCandidate(run: ClassifierRun, candidate: Candidate) {
     inputShape: [run.size, run.size, 1],
     numClasses: DIAGNOSES.length,
   });
-  try {
-    const result = await fit(network.model, run.train, run.val, {
-      settings: withLearningRate(training, candidate),
-      seed: run.context.seed,
-      signal: run.context.signal,
-      label: `classifier ${plugin}`,
-      onEpoch: run.onEpoch,
-      augment: batchAugmenter(training.augment, "classification"),
-      loss: run.loss,
-    });
-    return { network, fit: result };
-  } catch (error) {
-    network.model.dispose();
-    throw error;
-  }
+  const result = await fitCandidate(run, candidate, network.model, {
+    settings: training,
+    label: `classifier ${plugin}`,
+    augment: batchAugmenter(training.augment, "classification"),
+  });
+  return { network, fit: result };
 }
 
 /**
@@ -121,7 +104,7 @@ export async function trainClassifier(
   const { plugin, training } = experiment.classifier;
   const labels = diagnosisLabels(train);
   const weights = classWeightTensor(training.classWeights, labels, DIAGNOSES.length);
-  const run: ClassifierRun = {
+  const run: CandidateRun = {
     experiment,
     registry,
     context,

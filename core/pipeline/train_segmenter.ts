@@ -17,13 +17,7 @@ import type { SegmentationMetrics } from "../metrics/segmentation.ts";
 import type { PluginContext } from "../plugin.ts";
 import type { Registry } from "../registry.ts";
 import { batchAugmenter } from "../training/augment.ts";
-import {
-  type BatchLoss,
-  type EpochReport,
-  fit,
-  type FitResult,
-  type TensorDataset,
-} from "../training/fit.ts";
+import { type BatchLoss, type EpochReport, type FitResult } from "../training/fit.ts";
 import { oneHotTargets, segmentationLoss } from "../training/losses.ts";
 import { applySegmenter } from "../training/segmenter_output.ts";
 import {
@@ -32,10 +26,15 @@ import {
   gridSearch,
   searchGrid,
   type Trial,
-  withLearningRate,
 } from "../training/search.ts";
 import { inputTensor, labelTensor, type PriorMaps } from "./inputs.ts";
-import { candidateOptions, classWeightTensor, logSearch } from "./model_search.ts";
+import {
+  candidateOptions,
+  type CandidateRun,
+  classWeightTensor,
+  fitCandidate,
+  logSearch,
+} from "./model_search.ts";
 import { predictBatched } from "./predict.ts";
 
 /** Slices of one cell, with the priors aligned to each set. */
@@ -78,17 +77,9 @@ function segmenterLoss(name: string, weights: tf.Tensor1D | undefined): BatchLos
     );
 }
 
-/** Everything one training run needs besides the search candidate. */
-interface SegmenterRun {
-  readonly experiment: Experiment;
-  readonly registry: Registry;
-  readonly context: PluginContext;
+/** A candidate run of a segmenter: which channels it sees. */
+interface SegmenterRun extends CandidateRun {
   readonly channels: readonly string[];
-  readonly size: number;
-  readonly train: TensorDataset;
-  readonly val?: TensorDataset;
-  readonly loss: BatchLoss;
-  readonly onEpoch?: (report: EpochReport) => void;
 }
 
 /** Builds a fresh network with the candidate's options and trains it. */
@@ -104,21 +95,12 @@ async function trainCandidate(run: SegmenterRun, candidate: Candidate) {
     numClasses: NUM_CLASSES,
   });
   const jitter = run.channels.map((c) => c === IMAGE_CHANNEL);
-  try {
-    const result = await fit(model, run.train, run.val, {
-      settings: withLearningRate(training, candidate),
-      seed: run.context.seed,
-      signal: run.context.signal,
-      label: `segmenter ${plugin} (${run.channels.join(",")})`,
-      onEpoch: run.onEpoch,
-      augment: batchAugmenter(training.augment, "segmentation", jitter),
-      loss: run.loss,
-    });
-    return { model, fit: result };
-  } catch (error) {
-    model.dispose();
-    throw error;
-  }
+  const result = await fitCandidate(run, candidate, model, {
+    settings: training,
+    label: `segmenter ${plugin} (${run.channels.join(",")})`,
+    augment: batchAugmenter(training.augment, "segmentation", jitter),
+  });
+  return { model, fit: result };
 }
 
 /** Predicts the test slices and scores them. */
