@@ -25,6 +25,9 @@ import {
 /** Bumped when the classifier artifact's format changes. */
 const CLASSIFIER_ARTIFACT = "tfjs-checkpoint-1";
 
+/** Bumped when how a sample size picks its patients changes (`core/data/allocation.ts`). */
+const SAMPLING = "exact-nested-1";
+
 /** Bumped when the evaluation itself changes (metrics added or fixed). */
 const EVALUATION_VERSION = "1";
 
@@ -104,6 +107,7 @@ class Planner {
       classifier: this.#plugin("classifier", classifier),
       training: classifier.training,
       sampleSize,
+      ...(sampleSize === undefined ? {} : { sampling: SAMPLING }),
       fold,
       folds,
       seed,
@@ -155,7 +159,14 @@ class Planner {
 
   population(seed: number, size: number, threshold: number | undefined): PopulationStep {
     const split = this.split(seed);
-    const identity = { data: this.#data.id, split: split.id, sampleSize: size, seed, threshold };
+    const identity = {
+      data: this.#data.id,
+      split: split.id,
+      sampleSize: size,
+      sampling: SAMPLING,
+      seed,
+      threshold,
+    };
     return this.#add({
       kind: "population",
       id: stepId("population", identity),
@@ -206,6 +217,7 @@ class Planner {
       segmenter: this.#plugin("segmenter", segmenter),
       training: segmenter.training,
       sampleSize: size,
+      sampling: SAMPLING,
       seed,
       backend: this.backend,
       evaluation: EVALUATION_VERSION,

@@ -32,21 +32,19 @@ Deno.test("split: sets are disjoint, cover everyone, and are stratified", () => 
   assert.notDeepEqual(splitPatients(all, { val: 0.2, test: 0.2 }, 8), split);
 });
 
-Deno.test("split: sample sizes are nested and stratified at every 5% step from 15% to 100%", () => {
+Deno.test("split: samples are exact, nested and stratified at every 5% step", () => {
   for (const perGroup of [14, 20, 3]) {
     const all = patients(perGroup);
     let previous = new Set<string>();
-    for (let percent = 15; percent <= 100; percent += 5) {
+    for (let percent = 5; percent <= 100; percent += 5) {
       const subset = sampleSubset(all, percent, 3);
       const current = new Set(subset);
       assert.equal(current.size, subset.length);
+      assert.equal(subset.length, Math.round((percent * all.length) / 100 + 1e-9), `${percent}%`);
       for (const id of previous) assert.ok(current.has(id), `${percent}%: keeps ${id}`);
       for (const [group, n] of Object.entries(countBy(all, subset))) {
-        const exact = (perGroup * percent) / 100;
-        assert.ok(
-          n >= Math.max(1, exact - 1e-9) && n < Math.max(1, exact) + 1,
-          `${group} ${percent}%: ${n}`,
-        );
+        const quota = (subset.length * perGroup) / all.length;
+        assert.ok(Math.abs(n - quota) < 1 || (n === 1 && quota < 1), `${group} ${percent}%: ${n}`);
       }
       previous = current;
     }
@@ -60,7 +58,14 @@ Deno.test("split: subsets of the training patients come from them only", () => {
   const train = all.filter((p) => split.train.includes(p.id));
   const subset = sampleSubset(train, 15, 1);
   assert.ok(subset.every((id) => split.train.includes(id)));
-  assert.equal(subset.length, 5 * 2); // ceil(12 × 0.15) = 2 per group
+  assert.equal(subset.length, 9); // round(60 × 0.15)
+});
+
+Deno.test("split: atLeastOne takes one patient where the percent rounds to none", () => {
+  const few = patients(1);
+  assert.throws(() => sampleSubset(few, 5, 1), ConfigError);
+  assert.equal(sampleSubset(few, 5, 1, { atLeastOne: true }).length, 1);
+  assert.equal(sampleSubset(few, 50, 1, { atLeastOne: true }).length, 3);
 });
 
 function cohortOf(list: Patient[], predefinedSplit?: Cohort["predefinedSplit"]): Cohort {

@@ -6,6 +6,7 @@
 import type { Cohort, Patient } from "../cohort.ts";
 import { CampriorError, ConfigError } from "../errors.ts";
 import { deriveSeed, seededRandom, shuffled } from "../random.ts";
+import { allocateSample, nestedAllocations, sampleCount } from "./allocation.ts";
 
 /** Patient ids per set; no patient is in two sets. */
 export interface PatientSplit {
@@ -67,18 +68,26 @@ export function assignFolds(
 }
 
 /**
- * The first `percent`% of each diagnosis group in a seeded order, at least one patient
- * per group. Subsets are nested: a smaller percent gives a subset of a larger one.
+ * A seeded, stratified sample of exactly `round(percent/100 · N)` patients (see
+ * `allocation.ts`), at least one per diagnosis group while the total allows. Samples are
+ * nested: for one seed, a smaller percent gives a subset of a larger one. `atLeastOne`
+ * takes one patient where the percent rounds to none (used for validation sets).
  */
 export function sampleSubset(
   patients: readonly Patient[],
   percent: number,
   seed: number,
+  options: { readonly atLeastOne?: boolean } = {},
 ): string[] {
-  return shuffledByGroup(patients, deriveSeed(seed, "sample")).flatMap((group) =>
-    group.slice(0, Math.max(1, Math.ceil((group.length * percent) / 100 - 1e-9)))
-      .map((p) => p.id)
-  );
+  const groups = shuffledByGroup(patients, deriveSeed(seed, "sample"));
+  const sizes = groups.map((g) => g.length);
+  const count = options.atLeastOne && patients.length > 0
+    ? Math.max(1, sampleCount(percent, patients.length))
+    : undefined;
+  const perGroup = count === undefined
+    ? allocateSample(sizes, percent, deriveSeed(seed, "allocation"))
+    : nestedAllocations(sizes, deriveSeed(seed, "allocation"))[count];
+  return groups.flatMap((group, g) => group.slice(0, perGroup[g]).map((p) => p.id));
 }
 
 /** What a split needs of a cohort (a `Cohort`, or the data step's artifact). */

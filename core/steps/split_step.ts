@@ -29,7 +29,7 @@ export function loadSplit(env: StepEnv, id: string): Promise<PatientSplit> {
 
 /**
  * Patients with segmentation labels at a sample size: the same fraction of the training
- * and of the validation patients, stratified and nested.
+ * and of the validation patients (at least one), exact, stratified and nested.
  */
 export function sampledPatients(
   data: DataArtifact,
@@ -43,6 +43,6 @@ export function sampledPatients(
   };
   return {
     train: sampleSubset(of(split.train), size, seed),
-    val: sampleSubset(of(split.val), size, seed),
+    val: sampleSubset(of(split.val), size, seed, { atLeastOne: true }),
   };
 }
