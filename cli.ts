@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { runCli } from "./core/cli.ts";
-import { builtinRegistry } from "./plugins/builtins.ts";
+import { runCli } from "./core/cli/cli.ts";
+import { builtinRegistry } from "./plugins/mod.ts";
 
 if (import.meta.main) await runCli(Deno.args, builtinRegistry());

@@ -4,11 +4,11 @@
  *
  * @module
  */
-export * from "./core/plugin.ts";
-export * from "./core/cohort.ts";
-export { Registry } from "./core/registry.ts";
-export * from "./core/errors.ts";
-export * from "./core/channels.ts";
+export * from "./core/plugin/plugin.ts";
+export * from "./core/plugin/cohort.ts";
+export { Registry } from "./core/plugin/registry.ts";
+export * from "./core/util/errors.ts";
+export * from "./core/config/channels.ts";
 export {
   type Experiment,
   experimentJsonSchema,
@@ -17,13 +17,13 @@ export {
   parseExperiment,
   type ResolvedPrior,
   type ResolvedRef,
-} from "./core/experiment.ts";
-export { experimentFileSchema, trainingSchema } from "./core/experiment_schema.ts";
-export { runExperiment, type RunOptions, type RunSummary } from "./core/runner.ts";
-export type { CellResult } from "./core/results.ts";
+} from "./core/config/experiment.ts";
+export { experimentFileSchema, trainingSchema } from "./core/config/experiment_schema.ts";
+export { runExperiment, type RunOptions, type RunSummary } from "./core/run/runner.ts";
+export type { CellResult } from "./core/run/results.ts";
 export * from "./core/metrics/mod.ts";
 export { type CamMethod, camMethodPlugin } from "./core/xai/cam_method.ts";
 export { activationsAndGradients, finalizeMaps, weightedSum } from "./core/xai/cam_base.ts";
-export { type Logger, memoryLogger } from "./core/logger.ts";
-export { type Progress, silentProgress } from "./core/progress.ts";
-export { builtinPlugins, builtinRegistry } from "./plugins/builtins.ts";
+export { type Logger, memoryLogger } from "./core/util/logger.ts";
+export { type Progress, silentProgress } from "./core/util/progress.ts";
+export { builtinPlugins, builtinRegistry } from "./plugins/mod.ts";

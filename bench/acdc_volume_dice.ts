@@ -6,9 +6,9 @@
  *
  * @module
  */
-import type { Slice } from "../core/cohort.ts";
-import { restoreLabelMap } from "../core/data/export.ts";
-import type { PreparedSlices } from "../core/data/prepared.ts";
+import type { Slice } from "../core/plugin/cohort.ts";
+import { restoreLabelMap } from "./export.ts";
+import type { PreparedSlices } from "../core/steps/data/prepared.ts";
 import { SegmentationConfusion, segmentationMetrics } from "../core/metrics/segmentation.ts";
 
 /** Foreground mean Dice averaged over volumes, and per class (background first). */

@@ -7,9 +7,12 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { getThreadsCount } from "@tensorflow/tfjs-backend-wasm";
-import type { BackendInstance, PluginContext } from "../core/plugin.ts";
-import { backendPlugins } from "../plugins/backends.ts";
-import { registerWasmTrainingKernels, restoreStockWasmKernels } from "../plugins/wasm_kernels.ts";
+import type { BackendInstance, PluginContext } from "../core/plugin/plugin.ts";
+import { backendPlugins } from "../plugins/backend/mod.ts";
+import {
+  registerWasmTrainingKernels,
+  restoreStockWasmKernels,
+} from "../plugins/backend/wasm/kernels.ts";
 
 /** The started backend: its tfjs name and a line describing it. */
 export interface StartedBackend {

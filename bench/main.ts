@@ -13,9 +13,9 @@
  * @module
  */
 import { dirname } from "node:path";
-import { memoryLogger } from "../core/logger.ts";
-import type { PluginContext } from "../core/plugin.ts";
-import { startThreadedWasm, stopWasmThreads } from "../plugins/wasm_threads.ts";
+import { memoryLogger } from "../core/util/logger.ts";
+import type { PluginContext } from "../core/plugin/plugin.ts";
+import { startThreadedWasm, stopWasmThreads } from "../plugins/backend/wasm/threads.ts";
 import { type BenchOptions, parseBenchArgs, USAGE } from "./args.ts";
 import { startBenchBackend } from "./backend.ts";
 import { currentMachine, describeMachine } from "./machine.ts";

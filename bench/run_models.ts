@@ -8,15 +8,19 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import type * as tfl from "@tensorflow/tfjs-layers";
-import type { ClassifierInstance, PluginContext, SegmenterInstance } from "../core/plugin.ts";
+import type {
+  ClassifierInstance,
+  PluginContext,
+  SegmenterInstance,
+} from "../core/plugin/plugin.ts";
 import {
   classificationCrossEntropy,
   oneHotTargets,
   pixelCrossEntropy,
 } from "../core/training/losses.ts";
-import { vgg16Plugin } from "../plugins/classifier_vgg16.ts";
-import { unetPlugin } from "../plugins/segmenter_unet.ts";
-import { gradcamPlugin } from "../plugins/xai_gradcam.ts";
+import { vgg16Plugin } from "../plugins/classifier/vgg16.ts";
+import { unetPlugin } from "../plugins/segmenter/unet.ts";
+import { gradcamPlugin } from "../plugins/xai/gradcam.ts";
 import type { Prepared } from "./run_kernels.ts";
 import type { UnetWorkload, VggWorkload } from "./workloads.ts";
 

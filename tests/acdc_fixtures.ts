@@ -7,9 +7,9 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import h5wasm from "h5wasm/node";
-import { exists } from "../core/data/read_file.ts";
-import { CampriorError } from "../core/errors.ts";
-import { writeSyntheticAcdc } from "../core/data/synthetic_cohort.ts";
+import { exists } from "../plugins/dataset/formats/read_file.ts";
+import { CampriorError } from "../core/util/errors.ts";
+import { writeSyntheticAcdc } from "../plugins/dataset/synthetic/cohort.ts";
 
 /** The real ACDC subset (SSL4MIS layout) beside the repository. */
 export const ACDC_DIR = fileURLToPath(new URL("../../shared/data/acdc/", import.meta.url));

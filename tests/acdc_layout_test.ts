@@ -6,8 +6,8 @@ import {
   frameName,
   readAcdcFolder,
   volumeToSlices,
-} from "../core/data/acdc_layout.ts";
-import { encodeNifti, readNifti, simpleGeometry } from "../core/data/nifti.ts";
+} from "../plugins/dataset/formats/acdc_layout.ts";
+import { encodeNifti, readNifti, simpleGeometry } from "../plugins/dataset/formats/nifti.ts";
 import { rejectsWith, throwsWith, withTempDir, writeSmallAcdc } from "./acdc_fixtures.ts";
 
 /** A small ACDC folder in a temporary directory, changed by `spoil` before the test. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { allocateSample, nestedAllocations, sampleCount } from "../core/data/allocation.ts";
-import { ConfigError } from "../core/errors.ts";
+import { allocateSample, nestedAllocations, sampleCount } from "../core/steps/split/allocation.ts";
+import { ConfigError } from "../core/util/errors.ts";
 
 const PERCENTS = Array.from({ length: 20 }, (_, i) => 5 * (i + 1));
 const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);

@@ -6,7 +6,7 @@ import {
   isAugmenting,
   warpMatrices,
 } from "../core/training/augment.ts";
-import { seededRandom } from "../core/random.ts";
+import { seededRandom } from "../core/util/random.ts";
 import { hostValues, useBackend } from "./model_harness.ts";
 
 await useBackend("wasm");

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
-import { cpuBackendPlugin } from "../plugins/backend_cpu.ts";
+import { cpuBackendPlugin } from "../plugins/backend/cpu.ts";
 import {
   assertMemoryStable,
   gradientValues,

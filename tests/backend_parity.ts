@@ -10,9 +10,9 @@
  */
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
-import { memoryLogger } from "../core/logger.ts";
-import type { PluginContext } from "../core/plugin.ts";
-import { cpuBackendPlugin } from "../plugins/backend_cpu.ts";
+import { memoryLogger } from "../core/util/logger.ts";
+import type { PluginContext } from "../core/plugin/plugin.ts";
+import { cpuBackendPlugin } from "../plugins/backend/cpu.ts";
 
 /** Largest error allowed against `cpu`, relative to the largest magnitude of each tensor. */
 export const PARITY_TOLERANCE = 1e-4;

@@ -6,12 +6,12 @@ import {
   findWebGpuAdapter,
   pickBackendName,
   resolveBackend,
-} from "../core/backend_select.ts";
-import { CampriorError, ConfigError } from "../core/errors.ts";
-import { definePlugin } from "../core/plugin.ts";
-import { Registry } from "../core/registry.ts";
-import { activateBackend } from "../plugins/backend_common.ts";
-import { backendPlugins } from "../plugins/backends.ts";
+} from "../core/backend/select.ts";
+import { CampriorError, ConfigError } from "../core/util/errors.ts";
+import { definePlugin } from "../core/plugin/plugin.ts";
+import { Registry } from "../core/plugin/registry.ts";
+import { activateBackend } from "../core/backend/activate.ts";
+import { backendPlugins } from "../plugins/backend/mod.ts";
 import { testContext } from "./backend_parity.ts";
 
 /** A backend plugin that records that it was created, or fails when `fails` is set. */

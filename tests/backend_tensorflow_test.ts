@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { CampriorError } from "../core/errors.ts";
+import { CampriorError } from "../core/util/errors.ts";
 import {
   importTensorflowBinding,
   TENSORFLOW_PACKAGES,
   tensorflowBackendPlugin,
-} from "../plugins/backend_tensorflow.ts";
+} from "../plugins/backend/tensorflow.ts";
 import { testContext } from "./backend_parity.ts";
 
 Deno.test("tensorflow: a clear error when neither tfjs-node package is installed", async () => {

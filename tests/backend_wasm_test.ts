@@ -1,9 +1,12 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
-import { CampriorError } from "../core/errors.ts";
-import { explainMissingKernel } from "../plugins/backend_common.ts";
-import { wasmBackendPlugin } from "../plugins/backend_wasm.ts";
-import { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from "../plugins/wasm_kernels.ts";
+import { CampriorError } from "../core/util/errors.ts";
+import { explainMissingKernel } from "../core/backend/activate.ts";
+import { wasmBackendPlugin } from "../plugins/backend/wasm.ts";
+import {
+  registerWasmTrainingKernels,
+  WASM_TRAINING_KERNELS,
+} from "../plugins/backend/wasm/kernels.ts";
 import {
   againstCpu,
   assertGradientsClose,

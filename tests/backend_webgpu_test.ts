@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
-import { findWebGpuAdapter } from "../core/backend_select.ts";
-import { CampriorError } from "../core/errors.ts";
+import { findWebGpuAdapter } from "../core/backend/select.ts";
+import { CampriorError } from "../core/util/errors.ts";
 import {
   describeAdapter,
   NO_ADAPTER_MESSAGE,
   requireWebGpuAdapter,
   webgpuBackendPlugin,
-} from "../plugins/backend_webgpu.ts";
+} from "../plugins/backend/webgpu.ts";
 import { againstCpu, assertParity, parityRun, testContext } from "./backend_parity.ts";
 
 /** A stand-in adapter carrying only `info`. */

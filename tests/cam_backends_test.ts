@@ -8,14 +8,14 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import type { z } from "zod";
-import { findWebGpuAdapter } from "../core/backend_select.ts";
-import type { TargetClass } from "../core/plugin.ts";
+import { findWebGpuAdapter } from "../core/backend/select.ts";
+import type { TargetClass } from "../core/plugin/plugin.ts";
 import type { CamPlugin } from "../core/xai/cam_method.ts";
-import { cpuBackendPlugin } from "../plugins/backend_cpu.ts";
-import { wasmBackendPlugin } from "../plugins/backend_wasm.ts";
-import { webgpuBackendPlugin } from "../plugins/backend_webgpu.ts";
-import { tinyCnnPlugin } from "../plugins/classifier_tiny_cnn.ts";
-import { xaiPlugins } from "../plugins/xai_plugins.ts";
+import { cpuBackendPlugin } from "../plugins/backend/cpu.ts";
+import { wasmBackendPlugin } from "../plugins/backend/wasm.ts";
+import { webgpuBackendPlugin } from "../plugins/backend/webgpu.ts";
+import { tinyCnnPlugin } from "../plugins/classifier/tiny_cnn.ts";
+import { xaiPlugins } from "../plugins/xai/mod.ts";
 import { relativeError, seeded, testContext, toTensor } from "./backend_parity.ts";
 
 const TOLERANCE = 1e-3;

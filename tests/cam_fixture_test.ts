@@ -8,11 +8,11 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
-import type { ClassifierNetwork, TargetClass } from "../core/plugin.ts";
+import type { ClassifierNetwork, TargetClass } from "../core/plugin/plugin.ts";
 import type { z } from "zod";
 import type { CamPlugin } from "../core/xai/cam_method.ts";
-import { cpuBackendPlugin } from "../plugins/backend_cpu.ts";
-import { xaiPlugins } from "../plugins/xai_plugins.ts";
+import { cpuBackendPlugin } from "../plugins/backend/cpu.ts";
+import { xaiPlugins } from "../plugins/xai/mod.ts";
 import { testContext } from "./backend_parity.ts";
 
 const FIXTURE = new URL("../../shared/fixtures/cam/pytorch_grad_cam.json", import.meta.url);

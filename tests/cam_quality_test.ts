@@ -7,9 +7,9 @@ import {
   randomisationSimilarity,
   spearman,
 } from "../core/xai/cam_quality.ts";
-import { cpuBackendPlugin } from "../plugins/backend_cpu.ts";
-import { tinyCnnPlugin } from "../plugins/classifier_tiny_cnn.ts";
-import { gradcamPlugin } from "../plugins/xai_gradcam.ts";
+import { cpuBackendPlugin } from "../plugins/backend/cpu.ts";
+import { tinyCnnPlugin } from "../plugins/classifier/tiny_cnn.ts";
+import { gradcamPlugin } from "../plugins/xai/gradcam.ts";
 import { seeded, testContext, toTensor } from "./backend_parity.ts";
 
 const close = (actual: number, expected: number, label: string) =>

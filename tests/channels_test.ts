@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { parseRecipe, parseShorthand, priorsOf, recipeName } from "../core/channels.ts";
+import { parseRecipe, parseShorthand, priorsOf, recipeName } from "../core/config/channels.ts";
 
 Deno.test("shorthand gives n image copies plus named priors", () => {
   assert.deepEqual(parseShorthand("1Ch").channels, ["image"]);

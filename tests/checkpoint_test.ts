@@ -2,15 +2,15 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import type * as tfl from "@tensorflow/tfjs-layers";
 import { join } from "node:path";
-import type { ClassifierInstance, SegmenterInstance } from "../core/plugin.ts";
+import type { ClassifierInstance, SegmenterInstance } from "../core/plugin/plugin.ts";
 import {
   CHECKPOINT_FILES,
   loadCheckpoint,
   loadClassifierCheckpoint,
   saveCheckpoint,
 } from "../core/training/checkpoint.ts";
-import { resnetPlugin } from "../plugins/classifier_resnet.ts";
-import { unetPlugin } from "../plugins/segmenter_unet.ts";
+import { resnetPlugin } from "../plugins/classifier/resnet.ts";
+import { unetPlugin } from "../plugins/segmenter/unet.ts";
 import { testContext } from "./backend_parity.ts";
 import { hostValues, pattern, useBackend } from "./model_harness.ts";
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
-import { ConfigError } from "../core/errors.ts";
+import { ConfigError } from "../core/util/errors.ts";
 import {
   balancedClassWeights,
   classCounts,

@@ -1,4 +1,4 @@
-import { densenetPlugin } from "../plugins/classifier_densenet.ts";
+import { densenetPlugin } from "../plugins/classifier/densenet.ts";
 import { classifierTests } from "./classifier_harness.ts";
 
 await classifierTests(

@@ -7,8 +7,13 @@
  */
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
-import { CampriorError } from "../core/errors.ts";
-import type { ClassifierInstance, ClassifierNetwork, NetworkSpec, Plugin } from "../core/plugin.ts";
+import { CampriorError } from "../core/util/errors.ts";
+import type {
+  ClassifierInstance,
+  ClassifierNetwork,
+  NetworkSpec,
+  Plugin,
+} from "../core/plugin/plugin.ts";
 import type { BatchLoss } from "../core/training/fit.ts";
 import { classificationCrossEntropy, oneHotTargets } from "../core/training/losses.ts";
 import { testContext } from "./backend_parity.ts";

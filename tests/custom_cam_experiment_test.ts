@@ -5,12 +5,12 @@
  */
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
-import { loadExperiment } from "../core/experiment.ts";
-import type { ClassifierNetwork } from "../core/plugin.ts";
-import { cpuBackendPlugin } from "../plugins/backend_cpu.ts";
-import { builtinRegistry } from "../plugins/builtins.ts";
-import { tinyCnnPlugin } from "../plugins/classifier_tiny_cnn.ts";
-import { eigencamPlugin } from "../plugins/xai_eigencam.ts";
+import { loadExperiment } from "../core/config/experiment.ts";
+import type { ClassifierNetwork } from "../core/plugin/plugin.ts";
+import { cpuBackendPlugin } from "../plugins/backend/cpu.ts";
+import { builtinRegistry } from "../plugins/mod.ts";
+import { tinyCnnPlugin } from "../plugins/classifier/tiny_cnn.ts";
+import { eigencamPlugin } from "../plugins/xai/eigencam.ts";
 import { relativeError, seeded, testContext, toTensor } from "./backend_parity.ts";
 
 const EXPERIMENT = new URL("../experiments/custom-cam.json", import.meta.url).pathname;

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { summarizeCohort } from "../core/data/cohort_summary.ts";
-import { readH5Datasets } from "../core/data/hdf5.ts";
-import { readListFile } from "../core/data/list_files.ts";
-import { checkSplit } from "../core/data/split.ts";
-import { memoryLogger } from "../core/logger.ts";
-import { acdcH5DatasetPlugin } from "../plugins/dataset_acdc_h5.ts";
+import { summarizeCohort } from "../plugins/dataset/formats/cohort_summary.ts";
+import { readH5Datasets } from "../plugins/dataset/formats/hdf5.ts";
+import { readListFile } from "../plugins/dataset/formats/list_files.ts";
+import { checkSplit } from "../core/steps/split/split.ts";
+import { memoryLogger } from "../core/util/logger.ts";
+import { acdcH5DatasetPlugin } from "../plugins/dataset/acdc_h5.ts";
 import { ACDC_DIR, haveAcdc, rejectsWith, withTempDir, writeH5 } from "./acdc_fixtures.ts";
 
 function load(root: string, lists: Record<string, string> = {}) {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { ConfigError, InterruptedError } from "../core/errors.ts";
-import { memoryLogger } from "../core/logger.ts";
-import { acdcDatasetPlugin } from "../plugins/dataset_acdc.ts";
+import { ConfigError, InterruptedError } from "../core/util/errors.ts";
+import { memoryLogger } from "../core/util/logger.ts";
+import { acdcDatasetPlugin } from "../plugins/dataset/acdc.ts";
 import { rejectsWith, withTempDir, writeSmallAcdc } from "./acdc_fixtures.ts";
 
 function context(workDir: string, signal = new AbortController().signal) {

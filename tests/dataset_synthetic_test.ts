@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { readAcdcFolder } from "../core/data/acdc_layout.ts";
-import { syntheticPatient, syntheticRoster } from "../core/data/synthetic_cohort.ts";
-import type { Diagnosis } from "../core/cohort.ts";
-import { memoryLogger } from "../core/logger.ts";
-import { syntheticDatasetPlugin } from "../plugins/dataset_synthetic.ts";
+import { readAcdcFolder } from "../plugins/dataset/formats/acdc_layout.ts";
+import { syntheticPatient, syntheticRoster } from "../plugins/dataset/synthetic/cohort.ts";
+import type { Diagnosis } from "../core/plugin/cohort.ts";
+import { memoryLogger } from "../core/util/logger.ts";
+import { syntheticDatasetPlugin } from "../plugins/dataset/synthetic.ts";
 import { SMALL_SYNTHETIC, withTempDir, writeSmallAcdc } from "./acdc_fixtures.ts";
 
 Deno.test("dataset_synthetic: synthetic → NIfTI on disk → acdc reader gives the same arrays and spacing", async () => {

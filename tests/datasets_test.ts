@@ -1,12 +1,17 @@
 import assert from "node:assert/strict";
-import { loadExperiment } from "../core/experiment.ts";
-import { Registry } from "../core/registry.ts";
-import { builtinPlugins } from "../plugins/builtins.ts";
-import { datasetPlugins } from "../plugins/datasets.ts";
+import { loadExperiment } from "../core/config/experiment.ts";
+import { Registry } from "../core/plugin/registry.ts";
+import { builtinPlugins } from "../plugins/mod.ts";
+import { datasetPlugins } from "../plugins/dataset/mod.ts";
 
-Deno.test("datasets: acdc, acdc-h5 and synthetic register, with defaults where sensible", () => {
+Deno.test("datasets: acdc, acdc-h5, synthetic and tiny register, with defaults where sensible", () => {
   const registry = new Registry(datasetPlugins);
-  assert.deepEqual(registry.list("dataset").map((p) => p.name), ["acdc", "acdc-h5", "synthetic"]);
+  assert.deepEqual(registry.list("dataset").map((p) => p.name), [
+    "acdc",
+    "acdc-h5",
+    "synthetic",
+    "tiny",
+  ]);
   assert.deepEqual(registry.parseOptions("dataset", "synthetic", {}, "dataset.options"), {
     patientsPerGroup: 8,
     imageSize: 96,
@@ -20,9 +25,7 @@ Deno.test("datasets: acdc, acdc-h5 and synthetic register, with defaults where s
 });
 
 Deno.test("datasets: experiments/acdc.json takes its folder from --data", async () => {
-  const names = new Set(builtinPlugins.map((p) => `${p.kind}:${p.name}`));
-  const extra = datasetPlugins.filter((p) => !names.has(`${p.kind}:${p.name}`));
-  const registry = new Registry([...builtinPlugins, ...extra]);
+  const registry = new Registry(builtinPlugins);
   const path = new URL("../experiments/acdc.json", import.meta.url).pathname;
   assert.equal(
     (await loadExperiment(path, registry)).dataset.options.root,

@@ -1,13 +1,17 @@
 import assert from "node:assert/strict";
-import { ConfigError } from "../core/errors.ts";
-import { experimentJsonSchema, loadExperiment, parseExperiment } from "../core/experiment.ts";
-import { Registry } from "../core/registry.ts";
-import { tinyCnnPlugin } from "../plugins/classifier_tiny_cnn.ts";
-import { tinyDatasetPlugin } from "../plugins/dataset_tiny.ts";
-import modeFilterPlugin from "../plugins/postprocess_mode_filter.ts";
-import { tinyUnetPlugin } from "../plugins/segmenter_tiny_unet.ts";
-import { gradcamPlugin } from "../plugins/xai_gradcam.ts";
-import type { AnyPlugin } from "../core/plugin.ts";
+import { ConfigError } from "../core/util/errors.ts";
+import {
+  experimentJsonSchema,
+  loadExperiment,
+  parseExperiment,
+} from "../core/config/experiment.ts";
+import { Registry } from "../core/plugin/registry.ts";
+import { tinyCnnPlugin } from "../plugins/classifier/tiny_cnn.ts";
+import { tinyDatasetPlugin } from "../plugins/dataset/tiny.ts";
+import { modeFilterPlugin } from "../plugins/postprocess/mode_filter.ts";
+import { tinyUnetPlugin } from "../plugins/segmenter/tiny_unet.ts";
+import { gradcamPlugin } from "../plugins/xai/gradcam.ts";
+import type { AnyPlugin } from "../core/plugin/plugin.ts";
 
 function registry(): Registry {
   return new Registry(

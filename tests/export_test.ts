@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { readAcdcFolder } from "../core/data/acdc_layout.ts";
-import { exportLabelNifti, referenceOf, restoreLabelMap } from "../core/data/export.ts";
-import { readNifti, simpleGeometry } from "../core/data/nifti.ts";
-import { preprocessSlices } from "../core/data/preprocess.ts";
+import { readAcdcFolder } from "../plugins/dataset/formats/acdc_layout.ts";
+import { exportLabelNifti, referenceOf, restoreLabelMap } from "../bench/export.ts";
+import { readNifti, simpleGeometry } from "../plugins/dataset/formats/nifti.ts";
+import { preprocessSlices } from "../core/steps/data/preprocess.ts";
 import { rejectsWith, withTempDir, writeSmallAcdc } from "./acdc_fixtures.ts";
 
 Deno.test("export: restoring a prepared label map undoes the crop and the resize", () => {

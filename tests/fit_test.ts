@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import * as tfl from "@tensorflow/tfjs-layers";
-import { trainingSchema } from "../core/experiment_schema.ts";
+import { trainingSchema } from "../core/config/experiment_schema.ts";
 import { type BatchLoss, fit } from "../core/training/fit.ts";
 
 await tf.setBackend("cpu");

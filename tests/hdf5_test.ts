@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { readH5Datasets } from "../core/data/hdf5.ts";
+import { readH5Datasets } from "../plugins/dataset/formats/hdf5.ts";
 import { ACDC_DIR, haveAcdc, rejectsWith, withTempDir, writeH5 } from "./acdc_fixtures.ts";
 
 Deno.test("hdf5: reads the gzip-compressed image and label of a real ACDC slice", async () => {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { boxAround, boxBlur, cropPadded, locateHeart } from "../core/data/heart_crop.ts";
+import { boxAround, boxBlur, cropPadded, locateHeart } from "../core/steps/data/heart_crop.ts";
 
 Deno.test("heart_crop: box blur averages the neighbourhood that is inside", () => {
   const src = Float32Array.of(0, 0, 0, 0, 9, 0, 0, 0, 0);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { formatInfoCfg, parseInfoCfg, readInfoCfg } from "../core/data/info_cfg.ts";
+import { formatInfoCfg, parseInfoCfg, readInfoCfg } from "../plugins/dataset/formats/info_cfg.ts";
 import { ACDC_DIR, haveAcdc, rejectsWith, throwsWith, withTempDir } from "./acdc_fixtures.ts";
 
 const TEXT = "ED: 1\nES: 12\nGroup: DCM\nHeight: 184.0\nNbFrame: 30\nWeight: 95.0\n";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { parseListFile, readListFile } from "../core/data/list_files.ts";
+import { parseListFile, readListFile } from "../plugins/dataset/formats/list_files.ts";
 import { ACDC_DIR, haveAcdc, rejectsWith, throwsWith, withTempDir } from "./acdc_fixtures.ts";
 
 Deno.test("list_files: trims lines and skips blank ones", () => {

@@ -8,12 +8,12 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import type * as tfl from "@tensorflow/tfjs-layers";
-import { findWebGpuAdapter } from "../core/backend_select.ts";
-import { trainingSchema } from "../core/experiment_schema.ts";
+import { findWebGpuAdapter } from "../core/backend/select.ts";
+import { trainingSchema } from "../core/config/experiment_schema.ts";
 import { type BatchLoss, fit, type TensorDataset } from "../core/training/fit.ts";
-import { cpuBackendPlugin } from "../plugins/backend_cpu.ts";
-import { wasmBackendPlugin } from "../plugins/backend_wasm.ts";
-import { webgpuBackendPlugin } from "../plugins/backend_webgpu.ts";
+import { cpuBackendPlugin } from "../plugins/backend/cpu.ts";
+import { wasmBackendPlugin } from "../plugins/backend/wasm.ts";
+import { webgpuBackendPlugin } from "../plugins/backend/webgpu.ts";
 import { testContext } from "./backend_parity.ts";
 
 /** Backends the tests run on: `cpu` and `wasm`, and `webgpu` when an adapter exists. */

@@ -7,7 +7,7 @@ import {
   readNifti,
   simpleGeometry,
   writeNifti,
-} from "../core/data/nifti.ts";
+} from "../plugins/dataset/formats/nifti.ts";
 import { rejectsWith, throwsWith, withTempDir } from "./acdc_fixtures.ts";
 
 const dims = [4, 3, 2] as const;

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { HEART_LABELS, heartMask, populationPrior } from "../core/xai/population_prior.ts";
+import { HEART_LABELS, heartMask, populationPrior } from "../core/steps/prior/population_prior.ts";
 
 // three 2×3 label maps: pixel 0 is heart in all three, pixel 1 in two, pixel 5 in one
 const LABELS = Uint8Array.from([

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import type { Map2D } from "../core/plugin.ts";
+import type { Map2D } from "../core/plugin/plugin.ts";
 import {
   gaussianBlurMap,
   gaussianBlurPlugin,
   gaussianKernel,
-} from "../plugins/postprocess_gaussian_blur.ts";
+} from "../plugins/postprocess/gaussian_blur.ts";
 import { testContext } from "./backend_parity.ts";
 
 /** A 5×7 map and SciPy's `ndimage.gaussian_filter(m, sigma, mode="reflect", truncate=4)`. */

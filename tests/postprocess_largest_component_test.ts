@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import type { Map2D } from "../core/plugin.ts";
+import type { Map2D } from "../core/plugin/plugin.ts";
 import {
   labelComponents,
   largestComponentMap,
   largestComponentPlugin,
-} from "../plugins/postprocess_largest_component.ts";
+} from "../plugins/postprocess/largest_component.ts";
 import { testContext } from "./backend_parity.ts";
 
 /** A map from rows of characters: `#` is 0.9, `+` is 0.6, `.` is 0.1. */

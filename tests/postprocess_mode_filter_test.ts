@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
 import { decode } from "fast-png";
-import modeFilter, {
+import {
   modeFilterMap,
+  modeFilterPlugin as modeFilter,
   modeFilterU8,
   quantiseToU8,
-} from "../plugins/postprocess_mode_filter.ts";
-import type { PluginContext } from "../core/plugin.ts";
+} from "../plugins/postprocess/mode_filter.ts";
+import type { PluginContext } from "../core/plugin/plugin.ts";
 
 const CASES = new URL("../../shared/fixtures/mode-filter/cases.json", import.meta.url);
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import type { Map2D } from "../core/plugin.ts";
-import { otsuLevel, thresholdMap, thresholdPlugin } from "../plugins/postprocess_threshold.ts";
+import type { Map2D } from "../core/plugin/plugin.ts";
+import { otsuLevel, thresholdMap, thresholdPlugin } from "../plugins/postprocess/threshold.ts";
 import { testContext } from "./backend_parity.ts";
 
 function map(values: number[], width = values.length): Map2D {

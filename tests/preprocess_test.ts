@@ -1,16 +1,16 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import type { Cohort, Slice } from "../core/cohort.ts";
-import type { CropBox } from "../core/data/heart_crop.ts";
+import type { Cohort, Slice } from "../core/plugin/cohort.ts";
+import type { CropBox } from "../core/steps/data/heart_crop.ts";
 import {
   cropBoxes,
   normalizeIntensities,
   preprocessSlices,
   resolvePreprocess,
-} from "../core/data/preprocess.ts";
-import { memoryLogger } from "../core/logger.ts";
-import { acdcH5DatasetPlugin } from "../plugins/dataset_acdc_h5.ts";
-import { syntheticDatasetPlugin } from "../plugins/dataset_synthetic.ts";
+} from "../core/steps/data/preprocess.ts";
+import { memoryLogger } from "../core/util/logger.ts";
+import { acdcH5DatasetPlugin } from "../plugins/dataset/acdc_h5.ts";
+import { syntheticDatasetPlugin } from "../plugins/dataset/synthetic.ts";
 import { ACDC_DIR, haveAcdc, throwsWith, withTempDir } from "./acdc_fixtures.ts";
 
 Deno.test("preprocess: percentile clip then scaling to [0, 1]", () => {

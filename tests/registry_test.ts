@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { z } from "zod";
-import { ConfigError } from "../core/errors.ts";
-import { definePlugin } from "../core/plugin.ts";
-import { Registry } from "../core/registry.ts";
+import { ConfigError } from "../core/util/errors.ts";
+import { definePlugin } from "../core/plugin/plugin.ts";
+import { Registry } from "../core/plugin/registry.ts";
 
 const fixtures = new URL("./fixtures/", import.meta.url).pathname;
 

@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
-import { parseExperiment } from "../core/experiment.ts";
-import { memoryLogger } from "../core/logger.ts";
-import type { Progress } from "../core/progress.ts";
-import { silentProgress } from "../core/progress.ts";
-import { runExperiment, storeOf } from "../core/runner.ts";
-import { readFloat32 } from "../core/store/artifact_store.ts";
+import { parseExperiment } from "../core/config/experiment.ts";
+import { memoryLogger } from "../core/util/logger.ts";
+import type { Progress } from "../core/util/progress.ts";
+import { silentProgress } from "../core/util/progress.ts";
+import { runExperiment, storeOf } from "../core/run/runner.ts";
+import { readFloat32 } from "../core/run/artifact_store.ts";
 import { join } from "node:path";
-import { builtinRegistry } from "../plugins/builtins.ts";
+import { builtinRegistry } from "../plugins/mod.ts";
 
 function smallExperiment(overrides: Record<string, unknown> = {}) {
   const training = { epochs: 2, batchSize: 8, learningRate: 0.01 };

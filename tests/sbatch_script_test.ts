@@ -1,19 +1,23 @@
 /** Script generation and job planning of the Slurm executor: no Slurm needed. */
 import assert from "node:assert/strict";
-import { ConfigError } from "../core/errors.ts";
-import { executorSettings } from "../core/executor.ts";
-import { parseExperiment } from "../core/experiment.ts";
-import { planSteps } from "../core/planner.ts";
+import { ConfigError } from "../core/util/errors.ts";
+import { executorSettings } from "../core/run/executor.ts";
+import { parseExperiment } from "../core/config/experiment.ts";
+import { planSteps } from "../core/plan/planner.ts";
 import {
   type JobSpec,
   sbatchOptions,
   sbatchScript,
   shellQuote,
-} from "../core/slurm/sbatch_script.ts";
-import { parseStates } from "../core/slurm/scheduler.ts";
-import { defaultSlurmSettings, resourcesFor, slurmSettingsSchema } from "../core/slurm/settings.ts";
-import { logPath, planJobs } from "../core/slurm/jobs.ts";
-import { builtinRegistry } from "../plugins/builtins.ts";
+} from "../plugins/executor/slurm/sbatch_script.ts";
+import { parseStates } from "../plugins/executor/slurm/scheduler.ts";
+import {
+  defaultSlurmSettings,
+  resourcesFor,
+  slurmSettingsSchema,
+} from "../plugins/executor/slurm/settings.ts";
+import { logPath, planJobs } from "../plugins/executor/slurm/jobs.ts";
+import { builtinRegistry } from "../plugins/mod.ts";
 
 const command = {
   deno: "/opt/deno",

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { experimentJsonSchema } from "../core/experiment.ts";
-import { builtinRegistry } from "../plugins/builtins.ts";
+import { experimentJsonSchema } from "../core/config/experiment.ts";
+import { builtinRegistry } from "../plugins/mod.ts";
 
 Deno.test("the committed experiment.schema.json is up to date (run `deno task schema`)", async () => {
   const path = new URL("../experiment.schema.json", import.meta.url);

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { trainingSchema } from "../core/experiment_schema.ts";
+import { trainingSchema } from "../core/config/experiment_schema.ts";
 import {
   bestLoss,
   type Candidate,

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
-import type { SegmenterInstance } from "../core/plugin.ts";
-import { applySegmenter, logitsModel } from "../core/training/segmenter_output.ts";
-import { unetPlugin } from "../plugins/segmenter_unet.ts";
-import { tinyUnetPlugin } from "../plugins/segmenter_tiny_unet.ts";
+import type { SegmenterInstance } from "../core/plugin/plugin.ts";
+import { applySegmenter, logitsModel } from "../core/steps/segmenter/segmenter_output.ts";
+import { unetPlugin } from "../plugins/segmenter/unet.ts";
+import { tinyUnetPlugin } from "../plugins/segmenter/tiny_unet.ts";
 import { testContext } from "./backend_parity.ts";
 import { hostValues, pattern, useBackend } from "./model_harness.ts";
 

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
-import type { NetworkSpec, SegmenterInstance } from "../core/plugin.ts";
+import type { NetworkSpec, SegmenterInstance } from "../core/plugin/plugin.ts";
 import type { BatchLoss } from "../core/training/fit.ts";
 import { oneHotTargets, segmentationLoss } from "../core/training/losses.ts";
-import { applySegmenter } from "../core/training/segmenter_output.ts";
-import { unetPlugin } from "../plugins/segmenter_unet.ts";
+import { applySegmenter } from "../core/steps/segmenter/segmenter_output.ts";
+import { unetPlugin } from "../plugins/segmenter/unet.ts";
 import { testContext } from "./backend_parity.ts";
 import {
   assertDecreasing,

@@ -5,15 +5,15 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { createExecutor, executorSettings } from "../core/executor.ts";
-import { loadExperiment } from "../core/experiment.ts";
-import { memoryLogger } from "../core/logger.ts";
-import { silentProgress } from "../core/progress.ts";
-import type { CellResult } from "../core/results.ts";
-import { runExperiment, type RunSummary } from "../core/runner.ts";
-import { baseJob, readRecords, type StepRecord } from "../core/slurm/records.ts";
-import { SlurmScheduler } from "../core/slurm/scheduler.ts";
-import { builtinRegistry } from "../plugins/builtins.ts";
+import { createExecutor, executorSettings } from "../core/run/executor.ts";
+import { loadExperiment } from "../core/config/experiment.ts";
+import { memoryLogger } from "../core/util/logger.ts";
+import { silentProgress } from "../core/util/progress.ts";
+import type { CellResult } from "../core/run/results.ts";
+import { runExperiment, type RunSummary } from "../core/run/runner.ts";
+import { baseJob, readRecords, type StepRecord } from "../plugins/executor/slurm/records.ts";
+import { SlurmScheduler } from "../plugins/executor/slurm/scheduler.ts";
+import { builtinRegistry } from "../plugins/mod.ts";
 
 const root = new URL("../", import.meta.url).pathname;
 const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);

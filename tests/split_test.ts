@@ -1,7 +1,12 @@
 import assert from "node:assert/strict";
-import { type Cohort, DIAGNOSES, type Patient } from "../core/cohort.ts";
-import { checkSplit, resolveSplit, sampleSubset, splitPatients } from "../core/data/split.ts";
-import { ConfigError } from "../core/errors.ts";
+import { type Cohort, DIAGNOSES, type Patient } from "../core/plugin/cohort.ts";
+import {
+  checkSplit,
+  resolveSplit,
+  sampleSubset,
+  splitPatients,
+} from "../core/steps/split/split.ts";
+import { ConfigError } from "../core/util/errors.ts";
 import { throwsWith } from "./acdc_fixtures.ts";
 
 /** `perGroup` patients of each diagnosis (ACDC-like: 20 each). */

@@ -7,7 +7,7 @@ import {
   surfaceDistances,
   surfaceVoxels,
 } from "../core/metrics/surface_distance.ts";
-import { seededRandom } from "../core/random.ts";
+import { seededRandom } from "../core/util/random.ts";
 
 function coordinates(i: number, [, h, w]: Shape3): [number, number, number] {
   return [Math.floor(i / (h * w)), Math.floor(i / w) % h, i % w];

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { heartAt, sampleAnatomy, slicePositions } from "../core/data/synthetic_anatomy.ts";
-import { seededRandom } from "../core/random.ts";
+import { heartAt, sampleAnatomy, slicePositions } from "../plugins/dataset/synthetic/anatomy.ts";
+import { seededRandom } from "../core/util/random.ts";
 
 Deno.test("synthetic_anatomy: the myocardium keeps its area from ED to ES and thickens", () => {
   const anatomy = sampleAnatomy("NOR", seededRandom(1), 8);

@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
-import { DIAGNOSES } from "../core/cohort.ts";
-import type { PreparedSlices } from "../core/data/prepared.ts";
-import { ConfigError } from "../core/errors.ts";
-import { parseExperiment } from "../core/experiment.ts";
-import { memoryLogger } from "../core/logger.ts";
-import { trainClassifier } from "../core/pipeline/train_classifier.ts";
-import { trainSegmenter } from "../core/pipeline/train_segmenter.ts";
-import { builtinRegistry } from "../plugins/builtins.ts";
+import { DIAGNOSES } from "../core/plugin/cohort.ts";
+import type { PreparedSlices } from "../core/steps/data/prepared.ts";
+import { ConfigError } from "../core/util/errors.ts";
+import { parseExperiment } from "../core/config/experiment.ts";
+import { memoryLogger } from "../core/util/logger.ts";
+import { trainClassifier } from "../core/steps/classifier/train_classifier.ts";
+import { trainSegmenter } from "../core/steps/segmenter/train_segmenter.ts";
+import { builtinRegistry } from "../plugins/mod.ts";
 import { pattern, quadrantBatch, useBackend } from "./model_harness.ts";
 
 await useBackend("wasm");

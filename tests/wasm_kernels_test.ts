@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
-import { wasmBackendPlugin } from "../plugins/backend_wasm.ts";
-import { inputGradAxis, subPixelFilter } from "../plugins/wasm_conv_grads.ts";
+import { wasmBackendPlugin } from "../plugins/backend/wasm.ts";
+import { inputGradAxis, subPixelFilter } from "../plugins/backend/wasm/conv_grads.ts";
 import {
   registerWasmTrainingKernels,
   restoreStockWasmKernels,
   usesFasterKernel,
-} from "../plugins/wasm_kernels.ts";
+} from "../plugins/backend/wasm/kernels.ts";
 import {
   againstCpu,
   assertLossesClose,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { patchWorkerScript } from "../plugins/wasm_threads.ts";
+import { patchWorkerScript } from "../plugins/backend/wasm/threads.ts";
 
 /** The parts of tfjs 4.22's pthread worker script that the patch rewrites. */
 const WORKER =
@@ -19,7 +19,7 @@ const CHILD = `
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import { startThreadedWasm, stopWasmThreads } from "${
-  new URL("../plugins/wasm_threads.ts", import.meta.url).href
+  new URL("../plugins/backend/wasm/threads.ts", import.meta.url).href
 }";
 const threads = await startThreadedWasm(2);
 const conv = async () => {

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { decode } from "fast-png";
 import { join } from "node:path";
-import { parseExperiment } from "../core/experiment.ts";
-import { memoryLogger } from "../core/logger.ts";
-import { silentProgress } from "../core/progress.ts";
-import { runExperiment } from "../core/runner.ts";
-import { builtinRegistry } from "../plugins/builtins.ts";
+import { parseExperiment } from "../core/config/experiment.ts";
+import { memoryLogger } from "../core/util/logger.ts";
+import { silentProgress } from "../core/util/progress.ts";
+import { runExperiment } from "../core/run/runner.ts";
+import { builtinRegistry } from "../plugins/mod.ts";
 import { findChromium, visitPage } from "./helpers/headless_chromium.ts";
 
 const training = { epochs: 1, batchSize: 8, learningRate: 0.01 };

@@ -5,8 +5,8 @@
  *
  * @module
  */
-import type { Comparison } from "../experiment.ts";
-import type { CellResult } from "../results.ts";
+import type { Comparison } from "../config/experiment.ts";
+import type { CellResult } from "../run/results.ts";
 import { mean, meanWithCi, type WilcoxonResult, wilcoxonSignedRank } from "./stats.ts";
 
 /** One proposed/baseline pair at one sample size. */

@@ -5,16 +5,16 @@
  *
  * @module
  */
-import type { Comparison } from "../experiment.ts";
-import type { StepGraph } from "../planner.ts";
-import { patientSubset } from "../pipeline/subsets.ts";
-import type { CellResult } from "../results.ts";
-import { loadData } from "../steps/data_step.ts";
+import type { Comparison } from "../config/experiment.ts";
+import type { StepGraph } from "../plan/planner.ts";
+import { patientSubset } from "../steps/data/subsets.ts";
+import type { CellResult } from "../run/results.ts";
+import { loadData } from "../steps/data/data_step.ts";
 import type { StepEnv } from "../steps/env.ts";
-import { loadMaps } from "../steps/prior_steps.ts";
-import { loadPredictions } from "../steps/segmenter_step.ts";
-import { loadSplit } from "../steps/split_step.ts";
-import type { SegmenterStep } from "../steps/step.ts";
+import { loadMaps } from "../steps/prior/maps.ts";
+import { loadPredictions } from "../steps/segmenter/segmenter_step.ts";
+import { loadSplit } from "../steps/split/split_step.ts";
+import type { SegmenterStep } from "../plan/step.ts";
 import { type OverlayExample, pickExamples } from "./figure3.ts";
 
 /** Which cells Figure 3 shows. */

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { SEGMENTATION_CLASSES } from "../cohort.ts";
+import { SEGMENTATION_CLASSES } from "../plugin/cohort.ts";
 import type { ComparisonRow } from "./comparisons.ts";
 import { FIGURE3_COLUMNS } from "./figure3.ts";
 import { escapeHtml } from "./table1.ts";

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { deriveSeed, seededRandom } from "../random.ts";
+import { deriveSeed, seededRandom } from "../util/random.ts";
 import { mean, type WilcoxonResult, wilcoxonSignedRank } from "./stats.ts";
 
 /** Scores of one cell (one seed): patient id → score. */

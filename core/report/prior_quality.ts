@@ -5,13 +5,13 @@
  *
  * @module
  */
-import type { StepGraph } from "../planner.ts";
-import { patientSubset } from "../pipeline/subsets.ts";
-import { loadData } from "../steps/data_step.ts";
+import type { StepGraph } from "../plan/planner.ts";
+import { patientSubset } from "../steps/data/subsets.ts";
+import { loadData } from "../steps/data/data_step.ts";
 import type { StepEnv } from "../steps/env.ts";
-import { loadMaps, loadRandomisation } from "../steps/prior_steps.ts";
-import { loadSplit } from "../steps/split_step.ts";
-import type { SegmenterStep, Step } from "../steps/step.ts";
+import { loadMaps, loadRandomisation } from "../steps/prior/maps.ts";
+import { loadSplit } from "../steps/split/split_step.ts";
+import type { SegmenterStep, Step } from "../plan/step.ts";
 import { camQuality, type OverlapScores } from "../xai/cam_quality.ts";
 import { escapeHtml } from "./table1.ts";
 

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { CellResult } from "../results.ts";
+import type { CellResult } from "../run/results.ts";
 import { mean, meanWithCi } from "./stats.ts";
 
 /** One table cell: mean over seeds and CI half-width (NaN if fewer than two seeds). */

@@ -5,10 +5,10 @@
  * @module
  */
 import { join } from "node:path";
-import { writeTextAtomic } from "../atomic_write.ts";
-import type { CellResult } from "../results.ts";
-import { SEGMENTATION_CLASSES } from "../cohort.ts";
-import type { StepGraph } from "../planner.ts";
+import { writeTextAtomic } from "../util/atomic_write.ts";
+import type { CellResult } from "../run/results.ts";
+import { SEGMENTATION_CLASSES } from "../plugin/cohort.ts";
+import type { StepGraph } from "../plan/planner.ts";
 import type { StepEnv } from "../steps/env.ts";
 import { compareRecipes } from "./comparisons.ts";
 import { figure2Svg } from "./figure2.ts";

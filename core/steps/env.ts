@@ -5,13 +5,13 @@
  * @module
  */
 import { join } from "node:path";
-import type { Experiment } from "../experiment.ts";
-import type { Logger } from "../logger.ts";
-import type { PluginContext } from "../plugin.ts";
-import type { Progress } from "../progress.ts";
-import type { Registry } from "../registry.ts";
-import type { ArtifactStore } from "../store/artifact_store.ts";
-import type { Step } from "./step.ts";
+import type { Experiment } from "../config/experiment.ts";
+import type { Logger } from "../util/logger.ts";
+import type { PluginContext } from "../plugin/plugin.ts";
+import type { Progress } from "../util/progress.ts";
+import type { Registry } from "../plugin/registry.ts";
+import type { ArtifactStore } from "../run/artifact_store.ts";
+import type { Step } from "../plan/step.ts";
 
 /** Shared by every step of a run. */
 export interface StepEnv {

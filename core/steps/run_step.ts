@@ -4,14 +4,16 @@
  *
  * @module
  */
-import type { StepGraph } from "../planner.ts";
-import { runClassifierStep } from "./classifier_step.ts";
-import { loadData, runDataStep } from "./data_step.ts";
+import type { StepGraph } from "../plan/planner.ts";
+import { runClassifierStep } from "./classifier/classifier_step.ts";
+import { loadData, runDataStep } from "./data/data_step.ts";
 import type { StepEnv } from "./env.ts";
-import { runCamStep, runPopulationStep, runPriorStep } from "./prior_steps.ts";
-import { runSegmenterStep } from "./segmenter_step.ts";
-import { runSplitStep } from "./split_step.ts";
-import type { ClassifierStep, Step } from "./step.ts";
+import { runCamStep } from "./prior/cam_step.ts";
+import { runPopulationStep } from "./prior/population_step.ts";
+import { runPriorStep } from "./prior/prior_step.ts";
+import { runSegmenterStep } from "./segmenter/segmenter_step.ts";
+import { runSplitStep } from "./split/split_step.ts";
+import type { ClassifierStep, Step } from "../plan/step.ts";
 
 /** Runs `step`, whose dependencies must be finished, and stores its artifact. */
 export async function runStep(env: StepEnv, graph: StepGraph, step: Step): Promise<void> {

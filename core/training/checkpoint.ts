@@ -8,9 +8,9 @@
 import * as tf from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
 import { join } from "node:path";
-import "../models/seeded_dropout.ts";
-import { CampriorError } from "../errors.ts";
-import type { ClassifierNetwork } from "../plugin.ts";
+import "../nn/seeded_dropout.ts";
+import { CampriorError } from "../util/errors.ts";
+import type { ClassifierNetwork } from "../plugin/plugin.ts";
 
 /** File names inside a checkpoint folder. */
 export const CHECKPOINT_FILES = { model: "model.json", weights: "weights.bin" } as const;

@@ -5,8 +5,8 @@
  * @module
  */
 import { z } from "zod";
-import { ConfigError } from "../errors.ts";
-import { boundedNumber } from "../zod_format.ts";
+import { ConfigError } from "../util/errors.ts";
+import { boundedNumber } from "../config/zod_format.ts";
 
 /** The `classWeights` field: `none`, `balanced`, or one weight per class. */
 export const classWeightsSchema = z.union([

@@ -8,9 +8,9 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import type * as tfl from "@tensorflow/tfjs-layers";
-import { CampriorError, throwIfInterrupted } from "../errors.ts";
-import type { TrainingSettings } from "../experiment_schema.ts";
-import { deriveSeed, seededRandom, shuffled } from "../random.ts";
+import { CampriorError, throwIfInterrupted } from "../util/errors.ts";
+import type { TrainingSettings } from "../config/experiment_schema.ts";
+import { deriveSeed, seededRandom, shuffled } from "../util/random.ts";
 import { EarlyStopping } from "./early_stopping.ts";
 import { makeOptimizer, type ScheduledOptimizer } from "./optimizer.ts";
 import { makeSchedule } from "./schedule.ts";

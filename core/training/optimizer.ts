@@ -5,7 +5,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import type { TrainingSettings } from "../experiment_schema.ts";
+import type { TrainingSettings } from "../config/experiment_schema.ts";
 
 /** An optimizer whose learning rate can be changed while training. */
 export interface ScheduledOptimizer {

@@ -7,8 +7,8 @@
  * @module
  */
 import { z } from "zod";
-import { CampriorError } from "../errors.ts";
-import { boundedNumber } from "../zod_format.ts";
+import { CampriorError } from "../util/errors.ts";
+import { boundedNumber } from "../config/zod_format.ts";
 import { type FitResult, LossNotFiniteError } from "./fit.ts";
 
 /** The `search` field of the training settings; a missing list keeps the single setting. */

@@ -11,7 +11,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import type { ClassifierNetwork, TargetClass } from "../plugin.ts";
+import type { ClassifierNetwork, TargetClass } from "../plugin/plugin.ts";
 
 /** What a CAM method may use; tensors belong to the enclosing `tf.tidy`. */
 export interface CamInputs {

@@ -14,7 +14,7 @@ import type {
   PluginContext,
   TargetClass,
   XaiInstance,
-} from "../plugin.ts";
+} from "../plugin/plugin.ts";
 import { type CamInputs, camInputs, finalizeMaps, weightedSum } from "./cam_base.ts";
 
 /** Weights `[N, k]` (per channel) or `[N, h, w, k]` (per position and channel). */

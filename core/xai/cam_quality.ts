@@ -18,8 +18,8 @@ import {
   segmentationMetrics,
   type SegmentationMetricsOptions,
 } from "../metrics/segmentation.ts";
-import type { ClassifierNetwork, TargetClass, XaiInstance } from "../plugin.ts";
-import { heartMask } from "./population_prior.ts";
+import type { ClassifierNetwork, TargetClass, XaiInstance } from "../plugin/plugin.ts";
+import { heartMask } from "../steps/prior/population_prior.ts";
 
 /** Overlap of a binary prior with the heart. */
 export interface OverlapScores {

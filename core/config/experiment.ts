@@ -1,0 +1,340 @@
+/**
+ * Loading experiment files: read JSON, validate with the file schema, load third-party
+ * plugins, then validate each plugin's options with the plugin's own schema.
+ *
+ * @module
+ */
+import { dirname, resolve } from "node:path";
+import { z } from "zod";
+import { type ChannelRecipe, IMAGE_CHANNEL, parseRecipe, priorsOf } from "./channels.ts";
+import { ConfigError } from "../util/errors.ts";
+import {
+  type ExperimentFile,
+  experimentFileSchema,
+  type SegmenterTrainingSettings,
+  type TrainingSettings,
+} from "./experiment_schema.ts";
+import type { PluginKind } from "../plugin/plugin.ts";
+import type { Registry } from "../plugin/registry.ts";
+import { formatPath, formatZodIssues } from "./zod_format.ts";
+
+/** A plugin reference whose options passed the plugin's schema. */
+export interface ResolvedRef {
+  readonly plugin: string;
+  readonly options: Record<string, unknown>;
+}
+
+/** A named prior, fully resolved. */
+export interface ResolvedPrior {
+  readonly name: string;
+  readonly source: "classifier" | "population";
+  readonly xai: ResolvedRef;
+  /** Population prior only. */
+  readonly threshold?: number;
+  readonly postprocess: readonly ResolvedRef[];
+}
+
+/** A validated experiment: every reference points at a registered plugin. */
+export interface Experiment {
+  readonly name: string;
+  readonly description?: string;
+  readonly backend: string;
+  readonly seeds: readonly number[];
+  readonly dataset: ResolvedRef;
+  readonly preprocess: ExperimentFile["preprocess"];
+  readonly split: ExperimentFile["split"];
+  readonly classifier: ResolvedRef & {
+    readonly trainOn: "all" | "sample";
+    readonly training: TrainingSettings;
+  };
+  readonly priors: Readonly<Record<string, ResolvedPrior>>;
+  readonly priorsFrom: ExperimentFile["priorsFrom"];
+  readonly segmenter: ResolvedRef & { readonly training: SegmenterTrainingSettings };
+  readonly grid: {
+    readonly recipes: readonly ChannelRecipe[];
+    readonly sampleSizes: readonly number[];
+  };
+  readonly report: {
+    readonly comparisons: readonly Comparison[];
+    readonly examples: number;
+  };
+  /** Where the steps run (local or Slurm); not part of any step id. */
+  readonly executor: ExperimentFile["executor"];
+}
+
+/** A proposed recipe and the baseline it is compared against. */
+export interface Comparison {
+  readonly proposed: string;
+  readonly baseline: string;
+}
+
+/** Changes the command line applies on top of the file. */
+export interface ExperimentOverrides {
+  /** Replaces `backend`. */
+  readonly backend?: string;
+  /** Sets the dataset plugin's `root` option (e.g. an ACDC folder). */
+  readonly data?: string;
+}
+
+/**
+ * Reads, validates and resolves an experiment file. Third-party plugins it lists are
+ * registered in `registry`. Every problem is a {@linkcode ConfigError} (exit code 2) whose
+ * message starts with the file path.
+ */
+export async function loadExperiment(
+  path: string,
+  registry: Registry,
+  overrides: ExperimentOverrides = {},
+): Promise<Experiment> {
+  const raw = await readJson(path);
+  try {
+    const file = applyOverrides(parseFile(raw), overrides);
+    await registry.loadModules(file.plugins, dirname(resolve(path)));
+    return resolveExperiment(file, registry);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      throw new ConfigError(`${path}: ${error.message}`, { cause: error });
+    }
+    throw error;
+  }
+}
+
+/** Validates an already-parsed JSON value (plugins it lists must be registered already). */
+export function parseExperiment(raw: unknown, registry: Registry): Experiment {
+  return resolveExperiment(parseFile(raw), registry);
+}
+
+async function readJson(path: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (error) {
+    throw new ConfigError(`cannot read experiment file ${path}: ${(error as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`${path}: not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+function parseFile(raw: unknown): ExperimentFile {
+  const result = experimentFileSchema.safeParse(raw, { reportInput: true });
+  if (!result.success) throw new ConfigError(formatZodIssues(result.error.issues));
+  return result.data;
+}
+
+function applyOverrides(file: ExperimentFile, overrides: ExperimentOverrides): ExperimentFile {
+  const backend = overrides.backend ?? file.backend;
+  const dataset = overrides.data === undefined
+    ? file.dataset
+    : { ...file.dataset, options: { ...file.dataset.options, root: overrides.data } };
+  return { ...file, backend, dataset };
+}
+
+function resolveExperiment(file: ExperimentFile, registry: Registry): Experiment {
+  const problems: string[] = [];
+  const attempt = <T>(fn: () => T): T | undefined => {
+    try {
+      return fn();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(error.message);
+      return undefined;
+    }
+  };
+  const ref = (kind: PluginKind, value: { plugin: string; options: unknown }, where: string) =>
+    attempt(() => resolveRef(registry, kind, value, where));
+
+  if (file.backend !== "auto") attempt(() => registry.get("backend", file.backend));
+  const dataset = ref("dataset", file.dataset, "dataset");
+  const classifier = ref("classifier", file.classifier, "classifier");
+  ref("xai", file.xai, "xai");
+  const priors = resolvePriors(file, ref);
+  const segmenter = ref("segmenter", file.segmenter, "segmenter");
+  const recipes = file.grid.channels.map((input, i) =>
+    attempt(() => resolveRecipe(input, `grid.channels[${i}]`, Object.keys(file.priors)))
+  );
+  attempt(() => assertUnique(file.grid.sampleSizes, "grid.sampleSizes"));
+  attempt(() => assertUnique(file.seeds, "seeds"));
+  attempt(() => assertUnique(recipes.map((r) => r?.name), "grid.channels"));
+  const comparisons = attempt(() => resolveComparisons(file, recipes));
+  if (problems.length > 0) throw new ConfigError(problems.join("\n"));
+
+  return {
+    name: file.name,
+    description: file.description,
+    backend: file.backend,
+    seeds: file.seeds,
+    dataset: dataset!,
+    preprocess: file.preprocess,
+    split: file.split,
+    classifier: {
+      ...classifier!,
+      trainOn: file.classifier.trainOn,
+      training: file.classifier.training,
+    },
+    priors,
+    priorsFrom: file.priorsFrom,
+    segmenter: { ...segmenter!, training: file.segmenter.training },
+    grid: { recipes: recipes as ChannelRecipe[], sampleSizes: file.grid.sampleSizes },
+    report: { comparisons: comparisons!, examples: file.report.examples },
+    executor: file.executor,
+  };
+}
+
+function resolvePriors(
+  file: ExperimentFile,
+  ref: (
+    kind: PluginKind,
+    value: { plugin: string; options: unknown },
+    where: string,
+  ) => ResolvedRef | undefined,
+): Record<string, ResolvedPrior> {
+  const priors: Record<string, ResolvedPrior> = {};
+  for (const [name, prior] of Object.entries(file.priors)) {
+    const where = `priors[${JSON.stringify(name)}]`;
+    const xai = ref("xai", prior.xai ?? file.xai, prior.xai ? `${where}.xai` : "xai");
+    const postprocess = prior.postprocess.map((p, i) =>
+      ref("postprocess", p, `${where}.postprocess[${i}]`)
+    );
+    if (xai && postprocess.every((p) => p !== undefined)) {
+      priors[name] = {
+        name,
+        source: prior.source,
+        xai,
+        threshold: prior.threshold,
+        postprocess: postprocess as ResolvedRef[],
+      };
+    }
+  }
+  return priors;
+}
+
+function resolveRef(
+  registry: Registry,
+  kind: PluginKind,
+  value: { plugin: string; options: unknown },
+  where: string,
+): ResolvedRef {
+  if (!registry.has(kind, value.plugin)) {
+    try {
+      registry.get(kind, value.plugin);
+    } catch (error) {
+      throw new ConfigError(`${where}.plugin: ${(error as Error).message}`);
+    }
+  }
+  const options = registry.parseOptions(kind, value.plugin, value.options, `${where}.options`);
+  return { plugin: value.plugin, options: options as Record<string, unknown> };
+}
+
+function resolveRecipe(
+  input: ExperimentFile["grid"]["channels"][number],
+  where: string,
+  priorNames: readonly string[],
+): ChannelRecipe {
+  let recipe: ChannelRecipe;
+  try {
+    recipe = parseRecipe(input);
+  } catch (error) {
+    throw new ConfigError(`${where}: ${(error as Error).message}`);
+  }
+  for (const prior of priorsOf(recipe)) {
+    if (!priorNames.includes(prior)) {
+      const known = priorNames.length > 0 ? priorNames.join(", ") : "none defined";
+      throw new ConfigError(
+        `${where}: unknown prior "${prior}" in "${recipe.name}" (priors: ${known}; ` +
+          `define it under "priors")`,
+      );
+    }
+  }
+  return recipe;
+}
+
+function resolveComparisons(
+  file: ExperimentFile,
+  recipes: readonly (ChannelRecipe | undefined)[],
+): Comparison[] {
+  const names = recipes.flatMap((r) => r ? [r.name] : []);
+  if (file.report.comparisons) {
+    file.report.comparisons.forEach((pair, i) => {
+      for (const side of ["proposed", "baseline"] as const) {
+        if (!names.includes(pair[side])) {
+          throw new ConfigError(
+            `report.comparisons[${i}].${side}: "${pair[side]}" is not a recipe of the grid ` +
+              `(${names.join(", ")})`,
+          );
+        }
+      }
+    });
+    return file.report.comparisons;
+  }
+  return defaultComparisons(recipes.filter((r) => r !== undefined));
+}
+
+/** Each recipe with priors against an image-only recipe of equal width, else equal images. */
+export function defaultComparisons(recipes: readonly ChannelRecipe[]): Comparison[] {
+  const imageOnly = (count: number) =>
+    recipes.find((r) => priorsOf(r).length === 0 && r.channels.length === count);
+  return recipes.flatMap((recipe) => {
+    if (priorsOf(recipe).length === 0) return [];
+    const images = recipe.channels.filter((c) => c === IMAGE_CHANNEL).length;
+    const baseline = imageOnly(recipe.channels.length) ?? imageOnly(images);
+    return baseline ? [{ proposed: recipe.name, baseline: baseline.name }] : [];
+  });
+}
+
+function assertUnique(values: readonly unknown[], where: string): void {
+  const seen = new Set<unknown>();
+  values.forEach((value, i) => {
+    if (value !== undefined && seen.has(value)) {
+      throw new ConfigError(`${formatPath([i], where)}: duplicate ${JSON.stringify(value)}`);
+    }
+    seen.add(value);
+  });
+}
+
+/**
+ * JSON Schema of experiment files for editors. Plugin references become a choice of the
+ * registered plugins of each kind, with each plugin's own options.
+ */
+export function experimentJsonSchema(registry: Registry): Record<string, unknown> {
+  const refOf = (kind: PluginKind) => {
+    const alternatives = registry.list(kind).map((plugin) =>
+      z.strictObject({
+        plugin: z.literal(plugin.name).describe(plugin.description),
+        options: (plugin.options as z.ZodType).optional(),
+      })
+    );
+    const names = registry.list(kind).map((p) => p.name);
+    const byName = names.length > 0 ? z.enum(names as [string, ...string[]]) : z.string();
+    return z.union([byName, ...alternatives]);
+  };
+  const withPlugin = (kind: PluginKind, base: z.ZodObject) => {
+    const alternatives = registry.list(kind).map((plugin) =>
+      base.extend({
+        plugin: z.literal(plugin.name).describe(plugin.description),
+        options: (plugin.options as z.ZodType).optional(),
+      })
+    );
+    return alternatives.length > 0 ? z.union(alternatives) : base;
+  };
+  const shape = experimentFileSchema.shape;
+  const schema = experimentFileSchema.extend({
+    dataset: refOf("dataset"),
+    xai: refOf("xai").optional(),
+    classifier: withPlugin("classifier", shape.classifier),
+    segmenter: withPlugin("segmenter", shape.segmenter),
+    priors: z.record(
+      z.string(),
+      shape.priors.unwrap().valueType.extend({
+        xai: refOf("xai").optional(),
+        postprocess: z.array(refOf("postprocess")).optional(),
+      }),
+    ).optional(),
+  });
+  return z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Record<
+    string,
+    unknown
+  >;
+}

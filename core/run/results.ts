@@ -1,0 +1,46 @@
+/**
+ * Cell results: one row per grid cell × seed, read from the finished segmenter artifacts
+ * (or the failure records).
+ *
+ * @module
+ */
+import type { StepFailure } from "./execute_local.ts";
+import type { StepGraph } from "../plan/planner.ts";
+import type { StepEnv } from "../steps/env.ts";
+import { type CellMetrics, loadCellMetrics } from "../steps/segmenter/segmenter_step.ts";
+
+/** A row of `results.csv`. */
+export interface CellResult extends Partial<Omit<CellMetrics, "perPatient">> {
+  readonly id: string;
+  readonly recipe: string;
+  readonly channels: readonly string[];
+  readonly sampleSize: number;
+  readonly seed: number;
+  readonly backend: string;
+  readonly status: "done" | "failed";
+  readonly error?: string;
+  readonly perPatient?: CellMetrics["perPatient"];
+}
+
+/** Results of every cell of the graph, in grid order. */
+export async function collectResults(
+  env: StepEnv,
+  graph: StepGraph,
+  failed: ReadonlyMap<string, StepFailure>,
+): Promise<CellResult[]> {
+  return await Promise.all(graph.cells.map(async (cell): Promise<CellResult> => {
+    const identity = {
+      id: cell.id,
+      recipe: cell.recipe.name,
+      channels: cell.recipe.channels,
+      sampleSize: cell.sampleSize,
+      seed: cell.seed,
+      backend: env.backend,
+    };
+    if (await env.store.has(cell.id)) {
+      return { ...identity, status: "done", ...await loadCellMetrics(env, cell.id) };
+    }
+    const failure = failed.get(cell.id);
+    return { ...identity, status: "failed", error: failure?.error ?? "not computed" };
+  }));
+}

@@ -1,0 +1,120 @@
+/**
+ * The classifier step: train the diagnosis classifier on grayscale slices and save it as a
+ * tfjs checkpoint (`model.json` + `weights.bin`) in its artifact folder.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import { join } from "node:path";
+import { IMAGE_CHANNEL } from "../../config/channels.ts";
+import { DIAGNOSES, diagnosisIndex } from "../../plugin/cohort.ts";
+import { classificationMetrics } from "../../metrics/classification.ts";
+import { inputTensor } from "../data/inputs.ts";
+import { predictBatched } from "../../training/predict.ts";
+import { patientSubset } from "../data/subsets.ts";
+import { trainClassifier } from "./train_classifier.ts";
+import type { ClassifierNetwork } from "../../plugin/plugin.ts";
+import { loadClassifierCheckpoint, saveCheckpoint } from "../../training/checkpoint.ts";
+import { assignFolds, type PatientSplit } from "../split/split.ts";
+import { type DataArtifact, loadData } from "../data/data_step.ts";
+import { describeStep, pluginContext, type StepEnv } from "../env.ts";
+import { epochProgress } from "../epoch_progress.ts";
+import { loadSplit, sampledPatients } from "../split/split_step.ts";
+import type { ClassifierStep } from "../../plan/step.ts";
+
+/** A freshly initialised network of the experiment's classifier. */
+export async function buildNetwork(
+  env: StepEnv,
+  seed: number,
+  size: number,
+): Promise<ClassifierNetwork> {
+  const { plugin, options } = env.experiment.classifier;
+  const instance = await env.registry.get("classifier", plugin).create(
+    options,
+    pluginContext(env, seed),
+  );
+  return instance.build({ inputShape: [size, size, 1], numClasses: DIAGNOSES.length });
+}
+
+/** Diagnosis metrics of the classifier on the test slices. */
+async function testMetrics(network: ClassifierNetwork, env: StepEnv, step: ClassifierStep) {
+  const data = await loadData(env, step.dataId);
+  const split = await loadSplit(env, step.splitId);
+  const test = patientSubset(data.prepared, new Map(), split.test).slices;
+  if (test.count === 0) return undefined;
+  const inputs = inputTensor(test, [IMAGE_CHANNEL], new Map());
+  const probs = await predictBatched(network.model, inputs, 32, (logits) => tf.softmax(logits));
+  inputs.dispose();
+  const k = DIAGNOSES.length;
+  const rows = Array.from({ length: test.count }, (_, i) => probs.subarray(i * k, (i + 1) * k));
+  const truth = test.meta.map((m) => diagnosisIndex(m.group));
+  const { accuracy, f1Macro, f1Weighted, rocAucMacro } = classificationMetrics(truth, rows, k);
+  return { accuracy, f1Macro, f1Weighted, rocAucMacro, testSlices: test.count };
+}
+
+/**
+ * The training and validation patients of a classifier step: all training patients or a
+ * sample size's subset, without the left-out fold for out-of-fold priors.
+ */
+export function trainingPatients(
+  data: DataArtifact,
+  split: PatientSplit,
+  step: ClassifierStep,
+): { train: readonly string[]; val: readonly string[] } {
+  const patients = step.sampleSize === undefined
+    ? split
+    : sampledPatients(data, split, step.sampleSize, step.seed);
+  if (step.fold === undefined) return patients;
+  const folds = foldsOf(data, patients.train, step.folds!, step.seed);
+  return { train: patients.train.filter((id) => folds.get(id) !== step.fold), val: patients.val };
+}
+
+/** Fold of each of the given training patients. */
+export function foldsOf(
+  data: DataArtifact,
+  train: readonly string[],
+  folds: number,
+  seed: number,
+): Map<string, number> {
+  const wanted = new Set(train);
+  return assignFolds(data.patients.filter((p) => wanted.has(p.id)), folds, seed);
+}
+
+/** Trains the classifier and writes its weights, history and test metrics. */
+export async function runClassifierStep(env: StepEnv, step: ClassifierStep): Promise<void> {
+  const data = await loadData(env, step.dataId);
+  const split = await loadSplit(env, step.splitId);
+  const patients = trainingPatients(data, split, step);
+  const train = patientSubset(data.prepared, new Map(), patients.train).slices;
+  const val = patientSubset(data.prepared, new Map(), patients.val).slices;
+  const { experiment } = env;
+  const progress = epochProgress(env, step.label, experiment.classifier.training.epochs);
+  const context = pluginContext(env, step.seed);
+  const trained = await trainClassifier(
+    experiment,
+    env.registry,
+    context,
+    train,
+    val,
+    progress.onEpoch,
+  )
+    .finally(progress.finish);
+  try {
+    const metrics = await testMetrics(trained.network, env, step);
+    if (metrics) env.log.info(`${step.label}: test accuracy ${metrics.accuracy.toFixed(3)}`);
+    await env.store.commit(step.id, describeStep(step), async (dir) => {
+      await saveCheckpoint(trained.network.model, dir);
+      await Deno.writeTextFile(
+        join(dir, "training.json"),
+        JSON.stringify({ fit: trained.fit, test: metrics, trainSlices: train.count }, null, 2),
+      );
+    });
+  } finally {
+    trained.network.model.dispose();
+  }
+}
+
+/** Loads the trained classifier from its checkpoint; the caller disposes `network.model`. */
+export function loadClassifier(env: StepEnv, step: ClassifierStep): Promise<ClassifierNetwork> {
+  return loadClassifierCheckpoint(env.store.dir(step.id));
+}

@@ -1,0 +1,130 @@
+/**
+ * Step: train the diagnosis classifier on grayscale slices, with the experiment's class
+ * weights, augmentation, learning-rate schedule and (optionally) a search over dropout and
+ * learning rate that keeps the network with the lowest validation loss.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import { DIAGNOSES, diagnosisIndex } from "../../plugin/cohort.ts";
+import type { PreparedSlices } from "../data/prepared.ts";
+import type { Experiment } from "../../config/experiment.ts";
+import type { ClassifierNetwork, PluginContext } from "../../plugin/plugin.ts";
+import type { Registry } from "../../plugin/registry.ts";
+import { batchAugmenter } from "../../training/augment.ts";
+import { classificationCrossEntropy, oneHotTargets } from "../../training/losses.ts";
+import {
+  type BatchLoss,
+  type EpochReport,
+  type FitResult,
+  type TensorDataset,
+} from "../../training/fit.ts";
+import {
+  bestLoss,
+  type Candidate,
+  gridSearch,
+  searchGrid,
+  type Trial,
+} from "../../training/search.ts";
+import { IMAGE_CHANNEL } from "../../config/channels.ts";
+import { inputTensor } from "../data/inputs.ts";
+import {
+  candidateOptions,
+  type CandidateRun,
+  classWeightTensor,
+  fitCandidate,
+  logSearch,
+} from "../../training/candidate.ts";
+
+/** A trained classifier and how its training went. */
+export interface TrainedClassifier {
+  readonly network: ClassifierNetwork;
+  readonly fit: FitResult;
+  /** The search candidate kept (`{}` without a search). */
+  readonly chosen: Candidate;
+  /** Every candidate tried, in grid order (one without a search). */
+  readonly trials: readonly Trial[];
+}
+
+function diagnosisLabels(prepared: PreparedSlices): number[] {
+  return prepared.meta.map((m) => diagnosisIndex(m.group));
+}
+
+function classDataset(prepared: PreparedSlices): TensorDataset {
+  return {
+    inputs: inputTensor(prepared, [IMAGE_CHANNEL], new Map()),
+    targets: tf.tensor1d(diagnosisLabels(prepared), "int32"),
+  };
+}
+
+/** Cross-entropy of the logits against the diagnoses, weighted by class if asked. */
+function classifierLoss(weights: tf.Tensor1D | undefined): BatchLoss {
+  return (model, inputs, targets, training) =>
+    tf.tidy(() =>
+      classificationCrossEntropy(
+        model.apply(inputs, { training }) as tf.Tensor2D,
+        oneHotTargets(targets, DIAGNOSES.length) as tf.Tensor2D,
+        weights,
+      )
+    );
+}
+
+/** Builds a fresh network with the candidate's options and trains it. */
+async function trainCandidate(run: CandidateRun, candidate: Candidate) {
+  const { plugin, options, training } = run.experiment.classifier;
+  const definition = run.registry.get("classifier", plugin);
+  const instance = await definition.create(
+    candidateOptions(definition, options, candidate),
+    run.context,
+  );
+  const network = instance.build({
+    inputShape: [run.size, run.size, 1],
+    numClasses: DIAGNOSES.length,
+  });
+  const result = await fitCandidate(run, candidate, network.model, {
+    settings: training,
+    label: `classifier ${plugin}`,
+    augment: batchAugmenter(training.augment, "classification"),
+  });
+  return { network, fit: result };
+}
+
+/**
+ * Builds the experiment's classifier and trains it on `train`, stopping early on `val`;
+ * with `training.search`, trains every candidate and keeps the best on `val`.
+ */
+export async function trainClassifier(
+  experiment: Experiment,
+  registry: Registry,
+  context: PluginContext,
+  train: PreparedSlices,
+  val: PreparedSlices,
+  onEpoch?: (report: EpochReport) => void,
+): Promise<TrainedClassifier> {
+  const { plugin, training } = experiment.classifier;
+  const labels = diagnosisLabels(train);
+  const weights = classWeightTensor(training.classWeights, labels, DIAGNOSES.length);
+  const run: CandidateRun = {
+    experiment,
+    registry,
+    context,
+    size: train.size,
+    train: classDataset(train),
+    val: val.count > 0 ? classDataset(val) : undefined,
+    loss: classifierLoss(weights),
+    onEpoch,
+  };
+  try {
+    const outcome = await gridSearch(
+      searchGrid(training.search),
+      (candidate) => trainCandidate(run, candidate),
+      (result) => bestLoss(result.fit),
+      (result) => result.network.model.dispose(),
+    );
+    logSearch(context.log, `classifier ${plugin}`, outcome);
+    return { ...outcome.result, chosen: outcome.best, trials: outcome.trials };
+  } finally {
+    const sets = run.val ? [run.train, run.val] : [run.train];
+    tf.dispose([...sets.flatMap((s) => [s.inputs, s.targets]), ...(weights ? [weights] : [])]);
+  }
+}

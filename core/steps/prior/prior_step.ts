@@ -1,0 +1,17 @@
+/**
+ * The prior step: a named prior's post-processing chain over its cam or population step's
+ * maps.
+ *
+ * @module
+ */
+import type { PriorStep } from "../../plan/step.ts";
+import { pluginContext, type StepEnv } from "../env.ts";
+import { postprocessAll } from "./compute_maps.ts";
+import { commitMaps, loadMaps } from "./maps.ts";
+
+/** Applies the prior's post-processing chain to its cam step's maps. */
+export async function runPriorStep(env: StepEnv, step: PriorStep, size: number): Promise<void> {
+  const cams = await loadMaps(env, step.camId);
+  const context = pluginContext(env, step.seed);
+  await commitMaps(env, step, await postprocessAll(env.registry, step.chain, context, cams, size));
+}

@@ -1,0 +1,45 @@
+/**
+ * Applying a segmenter for training: its probabilities and, when its last layer is a
+ * separate softmax activation, the logits before it, so the cross-entropy can be computed
+ * from logits (no vanishing gradient once the softmax saturates).
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import * as tfl from "@tensorflow/tfjs-layers";
+import type { SegmenterOutput } from "../../training/losses.ts";
+
+const LOGITS = new WeakMap<tfl.LayersModel, tfl.LayersModel | null>();
+
+function isSoftmaxActivation(layer: tfl.layers.Layer): boolean {
+  return layer.getClassName() === "Activation" && layer.getConfig().activation === "softmax";
+}
+
+/**
+ * The sub-model from the input to the logits, sharing the model's weights; null when the
+ * last layer is not a softmax activation. Never dispose it: the model owns the weights.
+ */
+export function logitsModel(model: tfl.LayersModel): tfl.LayersModel | null {
+  if (!LOGITS.has(model)) {
+    const last = model.layers[model.layers.length - 1];
+    LOGITS.set(
+      model,
+      isSoftmaxActivation(last)
+        ? tfl.model({ inputs: model.inputs, outputs: last.input as tfl.SymbolicTensor })
+        : null,
+    );
+  }
+  return LOGITS.get(model)!;
+}
+
+/** Applies `model` (training or inference mode) and returns probabilities and logits. */
+export function applySegmenter(
+  model: tfl.LayersModel,
+  inputs: tf.Tensor4D,
+  training: boolean,
+): SegmenterOutput {
+  const sub = logitsModel(model);
+  if (!sub) return { probs: model.apply(inputs, { training }) as tf.Tensor4D };
+  const logits = sub.apply(inputs, { training }) as tf.Tensor4D;
+  return { logits, probs: tf.softmax(logits) };
+}

@@ -1,0 +1,163 @@
+/**
+ * Step: train a segmenter on one channel recipe and sample size, then evaluate it. Uses
+ * the experiment's loss, class weights (cross-entropy term), augmentation (images, priors
+ * and label maps warped together; intensity jitter on image channels only), learning-rate
+ * schedule and optional search over dropout and learning rate, picked on validation loss.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import type * as tfl from "@tensorflow/tfjs-layers";
+import { IMAGE_CHANNEL } from "../../config/channels.ts";
+import { SEGMENTATION_CLASSES } from "../../plugin/cohort.ts";
+import type { PreparedSlices } from "../data/prepared.ts";
+import type { Experiment } from "../../config/experiment.ts";
+import { SegmentationConfusion, segmentationMetrics } from "../../metrics/segmentation.ts";
+import type { SegmentationMetrics } from "../../metrics/segmentation.ts";
+import type { PluginContext } from "../../plugin/plugin.ts";
+import type { Registry } from "../../plugin/registry.ts";
+import { batchAugmenter } from "../../training/augment.ts";
+import { type BatchLoss, type EpochReport, type FitResult } from "../../training/fit.ts";
+import { oneHotTargets, segmentationLoss } from "../../training/losses.ts";
+import { applySegmenter } from "./segmenter_output.ts";
+import {
+  bestLoss,
+  type Candidate,
+  gridSearch,
+  searchGrid,
+  type Trial,
+} from "../../training/search.ts";
+import { inputTensor, labelTensor, type PriorMaps } from "../data/inputs.ts";
+import {
+  candidateOptions,
+  type CandidateRun,
+  classWeightTensor,
+  fitCandidate,
+  logSearch,
+} from "../../training/candidate.ts";
+import { predictBatched } from "../../training/predict.ts";
+
+/** Slices of one cell, with the priors aligned to each set. */
+export interface SegmenterData {
+  readonly train: PreparedSlices;
+  readonly val: PreparedSlices;
+  readonly test: PreparedSlices;
+  readonly trainPriors: PriorMaps;
+  readonly valPriors: PriorMaps;
+  readonly testPriors: PriorMaps;
+}
+
+/** Test-set metrics and how training went. */
+export interface SegmenterOutcome {
+  readonly metrics: SegmentationMetrics;
+  readonly fit: FitResult;
+  /** Predicted label maps of the test slices, aligned with `data.test`. */
+  readonly predictions: Uint8Array;
+  /** The search candidate kept (`{}` without a search). */
+  readonly chosen: Candidate;
+  /** Every candidate tried, in grid order (one without a search). */
+  readonly trials: readonly Trial[];
+}
+
+const NUM_CLASSES = SEGMENTATION_CLASSES.length;
+
+function dataset(prepared: PreparedSlices, channels: readonly string[], priors: PriorMaps) {
+  return { inputs: inputTensor(prepared, channels, priors), targets: labelTensor(prepared) };
+}
+
+/** The experiment's segmentation loss on probabilities and label maps. */
+function segmenterLoss(name: string, weights: tf.Tensor1D | undefined): BatchLoss {
+  const lossFn = segmentationLoss(name, weights);
+  return (model, inputs, targets, training) =>
+    tf.tidy(() =>
+      lossFn(
+        applySegmenter(model, inputs, training),
+        oneHotTargets(targets, NUM_CLASSES) as tf.Tensor4D,
+      )
+    );
+}
+
+/** A candidate run of a segmenter: which channels it sees. */
+interface SegmenterRun extends CandidateRun {
+  readonly channels: readonly string[];
+}
+
+/** Builds a fresh network with the candidate's options and trains it. */
+async function trainCandidate(run: SegmenterRun, candidate: Candidate) {
+  const { plugin, options, training } = run.experiment.segmenter;
+  const definition = run.registry.get("segmenter", plugin);
+  const instance = await definition.create(
+    candidateOptions(definition, options, candidate),
+    run.context,
+  );
+  const model = instance.build({
+    inputShape: [run.size, run.size, run.channels.length],
+    numClasses: NUM_CLASSES,
+  });
+  const jitter = run.channels.map((c) => c === IMAGE_CHANNEL);
+  const result = await fitCandidate(run, candidate, model, {
+    settings: training,
+    label: `segmenter ${plugin} (${run.channels.join(",")})`,
+    augment: batchAugmenter(training.augment, "segmentation", jitter),
+  });
+  return { model, fit: result };
+}
+
+/** Predicts the test slices and scores them. */
+async function evaluate(
+  model: tfl.LayersModel,
+  test: PreparedSlices,
+  inputs: tf.Tensor4D,
+  batchSize: number,
+) {
+  const predicted = await predictBatched(model, inputs, batchSize, (p) => tf.argMax(p, -1));
+  const predictions = Uint8Array.from(predicted);
+  const confusion = new SegmentationConfusion(NUM_CLASSES).add(test.labels, predictions);
+  return { metrics: segmentationMetrics(confusion), predictions };
+}
+
+/** Trains the experiment's segmenter on `channels` and evaluates it on the test slices. */
+export async function trainSegmenter(
+  experiment: Experiment,
+  registry: Registry,
+  context: PluginContext,
+  channels: readonly string[],
+  data: SegmenterData,
+  onEpoch?: (report: EpochReport) => void,
+): Promise<SegmenterOutcome> {
+  const { plugin, training } = experiment.segmenter;
+  const weights = classWeightTensor(training.classWeights, data.train.labels, NUM_CLASSES);
+  const tensors: tf.Tensor[] = weights ? [weights] : [];
+  let model: tfl.LayersModel | undefined;
+  try {
+    const train = dataset(data.train, channels, data.trainPriors);
+    const val = data.val.count > 0 ? dataset(data.val, channels, data.valPriors) : undefined;
+    tensors.push(train.inputs, train.targets, ...(val ? [val.inputs, val.targets] : []));
+    const run: SegmenterRun = {
+      experiment,
+      registry,
+      context,
+      channels,
+      size: data.train.size,
+      train,
+      val,
+      loss: segmenterLoss(training.loss, weights),
+      onEpoch,
+    };
+    const outcome = await gridSearch(
+      searchGrid(training.search),
+      (candidate) => trainCandidate(run, candidate),
+      (result) => bestLoss(result.fit),
+      (result) => result.model.dispose(),
+    );
+    logSearch(context.log, `segmenter ${plugin}`, outcome);
+    model = outcome.result.model;
+    const testInputs = inputTensor(data.test, channels, data.testPriors);
+    tensors.push(testInputs);
+    const scored = await evaluate(model, data.test, testInputs, training.batchSize);
+    return { ...scored, fit: outcome.result.fit, chosen: outcome.best, trials: outcome.trials };
+  } finally {
+    tf.dispose(tensors);
+    model?.dispose();
+  }
+}

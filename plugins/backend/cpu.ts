@@ -1,0 +1,23 @@
+/**
+ * The `cpu` backend plugin: tfjs' pure-JavaScript backend, the numerical reference
+ * every other backend is tested against. Complete but slow.
+ *
+ * @module
+ */
+import "@tensorflow/tfjs-backend-cpu";
+import { z } from "zod";
+import { definePlugin } from "../../core/plugin/plugin.ts";
+import { activateBackend } from "../../core/backend/activate.ts";
+
+/** Starts tfjs' pure-JavaScript `cpu` backend. */
+export const cpuBackendPlugin = definePlugin({
+  kind: "backend",
+  name: "cpu",
+  description: "pure JavaScript on the CPU; the slow numerical reference",
+  version: "1",
+  options: z.strictObject({}),
+  async create() {
+    await activateBackend("cpu");
+    return { tfBackend: "cpu", description: "cpu (pure JavaScript reference)" };
+  },
+});

@@ -1,0 +1,84 @@
+/**
+ * What a loader read, per diagnostic group and split: patients and slices. Printed after
+ * loading so nothing is dropped silently.
+ *
+ * @module
+ */
+import { type Cohort, DIAGNOSES, type Diagnosis } from "../../../core/plugin/cohort.ts";
+
+/** Patients and slices of one split and group. */
+export interface SummaryCell {
+  readonly patients: number;
+  readonly slices: number;
+}
+
+/** Counts per split (rows) and diagnosis (columns). */
+export interface CohortSummary {
+  /** Split names in order: the split's sets, then `unassigned` when some patient is in none. */
+  readonly splits: readonly string[];
+  readonly cells: Readonly<Record<string, Readonly<Record<Diagnosis, SummaryCell>>>>;
+  readonly totalPatients: number;
+  readonly totalSlices: number;
+}
+
+/**
+ * Counts a cohort per group and per set of `split` (default: the cohort's predefined split,
+ * else one set `all`). Patients in no set are counted as `unassigned`.
+ */
+export function summarizeCohort(
+  cohort: Cohort,
+  split?: { readonly [set: string]: readonly string[] },
+): CohortSummary {
+  const predefined = cohort.predefinedSplit;
+  const sets = split ??
+    (predefined ? { ...predefined } : { all: cohort.patients.map((p) => p.id) });
+  const setOf = new Map<string, string>();
+  for (const [name, ids] of Object.entries(sets)) for (const id of ids) setOf.set(id, name);
+  const slicesOf = new Map<string, number>();
+  for (const slice of cohort.slices) {
+    slicesOf.set(slice.patientId, (slicesOf.get(slice.patientId) ?? 0) + 1);
+  }
+  const cells: Record<string, Record<Diagnosis, SummaryCell>> = {};
+  const empty = () =>
+    Object.fromEntries(DIAGNOSES.map((g) => [g, { patients: 0, slices: 0 }])) as Record<
+      Diagnosis,
+      SummaryCell
+    >;
+  for (const name of Object.keys(sets)) cells[name] = empty();
+  for (const patient of cohort.patients) {
+    const name = setOf.get(patient.id) ?? "unassigned";
+    cells[name] ??= empty();
+    const cell = cells[name][patient.group];
+    cells[name][patient.group] = {
+      patients: cell.patients + 1,
+      slices: cell.slices + (slicesOf.get(patient.id) ?? 0),
+    };
+  }
+  return {
+    splits: Object.keys(cells),
+    cells,
+    totalPatients: cohort.patients.length,
+    totalSlices: cohort.slices.length,
+  };
+}
+
+/** A text table: one row per split, `patients/slices` per group, and totals. */
+export function formatCohortSummary(summary: CohortSummary): string {
+  const header = ["split", ...DIAGNOSES, "total"];
+  const rows = summary.splits.map((name) => {
+    const cells = DIAGNOSES.map((g) => summary.cells[name][g]);
+    const total = cells.reduce((a, c) => ({
+      patients: a.patients + c.patients,
+      slices: a.slices + c.slices,
+    }));
+    return [name, ...[...cells, total].map((c) => `${c.patients}/${c.slices}`)];
+  });
+  const widths = header.map((_, i) => Math.max(...[header, ...rows].map((row) => row[i].length)));
+  const line = (row: readonly string[]) =>
+    row.map((text, i) => text.padEnd(widths[i])).join("  ").trimEnd();
+  return [
+    line(header),
+    ...rows.map(line),
+    `(patients/slices; ${summary.totalPatients} patients, ${summary.totalSlices} slices in all)`,
+  ].join("\n");
+}

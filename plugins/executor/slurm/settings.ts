@@ -1,0 +1,88 @@
+/**
+ * The `executor: { type: "slurm", … }` section of experiment files: resources every job
+ * asks for, overrides per step kind (e.g. GPUs only for the networks), the array throttle
+ * and how often to poll the scheduler.
+ *
+ * @module
+ */
+import { z } from "zod";
+import type { StepKind } from "../../../core/plan/step.ts";
+import { boundedNumber } from "../../../core/config/zod_format.ts";
+
+const word = (what: string, pattern: RegExp) =>
+  z.string().regex(pattern, {
+    error: (issue) => `expected ${what}, got ${JSON.stringify(issue.input)}`,
+  });
+
+/** What one job asks the scheduler for; unset fields use the cluster's defaults. */
+export const slurmResourcesSchema = z.strictObject({
+  partition: word("a partition name", /^[\w.,-]+$/).optional(),
+  account: word("an account name", /^[\w.-]+$/).optional(),
+  /** Wall-clock limit as sbatch takes it: `30`, `02:00:00`, `1-12:00:00`. */
+  time: word("a time limit like 30, 02:00:00 or 1-12:00:00", /^[\d:-]+$/).optional(),
+  /** CPUs per task (`--cpus-per-task`). */
+  cpus: boundedNumber(1, 1024, true).optional(),
+  /** Memory per node (`--mem`), e.g. `4G`, `16000M`. */
+  memory: word("a memory size like 4G or 16000M", /^\d+[KMGT]?$/).optional(),
+  /** GPUs per job (`--gpus`): a count, or `type:count` like `a100:1`. */
+  gpus: z.union([boundedNumber(1, 64, true), word("a GPU count or type:count", /^[\w.-]+:\d+$/)])
+    .optional(),
+  /** More sbatch options, one per entry, e.g. `--qos=short` or `--constraint=v100`. */
+  extra: z.array(word("an sbatch option starting with -", /^-\S.*$/)).optional(),
+});
+
+/** Resources of one job. */
+export type SlurmResources = z.output<typeof slurmResourcesSchema>;
+
+/** Step kinds with their own resources; any other kind gets the shared ones. */
+const stepKindResources = z.strictObject({
+  data: slurmResourcesSchema.optional(),
+  split: slurmResourcesSchema.optional(),
+  classifier: slurmResourcesSchema.optional(),
+  cam: slurmResourcesSchema.optional(),
+  population: slurmResourcesSchema.optional(),
+  prior: slurmResourcesSchema.optional(),
+  segmenter: slurmResourcesSchema.optional(),
+});
+
+/** The Slurm executor's settings. */
+export const slurmSettingsSchema = slurmResourcesSchema.extend({
+  type: z.literal("slurm"),
+  /** At most this many tasks of a cell array run at once (`--array=0-N%throttle`). */
+  throttle: boundedNumber(1, 100000, true).optional(),
+  /** Overrides per step kind, e.g. `{ "segmenter": { "gpus": 1, "time": "04:00:00" } }`. */
+  steps: stepKindResources.default({}),
+  /** Shell lines run before each step, e.g. `module load cuda`. */
+  setup: z.array(z.string()).default([]),
+  /** The deno executable on the compute nodes (default: the one submitting). */
+  deno: z.string().min(1).optional(),
+  /** Seconds between scheduler polls while following the jobs. */
+  pollSeconds: boundedNumber(0.2, 3600).default(10),
+  /** Print the sbatch scripts and submit nothing. */
+  dryRun: z.boolean().default(false),
+});
+
+/** Slurm executor settings with defaults filled. */
+export type SlurmSettings = z.output<typeof slurmSettingsSchema>;
+
+/** Default settings, for `--executor slurm` with a file that names no executor. */
+export function defaultSlurmSettings(): SlurmSettings {
+  return slurmSettingsSchema.parse({ type: "slurm" });
+}
+
+/** The resources of a step kind: the shared ones, overridden by the kind's own. */
+export function resourcesFor(settings: SlurmSettings, kind: StepKind): SlurmResources {
+  const byKind: Partial<Record<string, SlurmResources>> = settings.steps;
+  const own = byKind[kind] ?? {};
+  const defined = Object.fromEntries(Object.entries(own).filter(([, v]) => v !== undefined));
+  return {
+    partition: settings.partition,
+    account: settings.account,
+    time: settings.time,
+    cpus: settings.cpus,
+    memory: settings.memory,
+    gpus: settings.gpus,
+    ...defined,
+    extra: [...settings.extra ?? [], ...own.extra ?? []],
+  };
+}

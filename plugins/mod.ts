@@ -1,0 +1,28 @@
+/**
+ * The plugins that ship with camprior: every kind's `mod.ts` lists its built-ins.
+ *
+ * @module
+ */
+import type { AnyPlugin } from "../core/plugin/plugin.ts";
+import { Registry } from "../core/plugin/registry.ts";
+import { backendPlugins } from "./backend/mod.ts";
+import { classifierPlugins } from "./classifier/mod.ts";
+import { datasetPlugins } from "./dataset/mod.ts";
+import { postprocessPlugins } from "./postprocess/mod.ts";
+import { segmenterPlugins } from "./segmenter/mod.ts";
+import { xaiPlugins } from "./xai/mod.ts";
+
+/** Every built-in plugin. */
+export const builtinPlugins: readonly AnyPlugin[] = [
+  ...backendPlugins,
+  ...datasetPlugins,
+  ...classifierPlugins,
+  ...xaiPlugins,
+  ...postprocessPlugins,
+  ...segmenterPlugins,
+];
+
+/** A registry holding the built-in plugins. */
+export function builtinRegistry(): Registry {
+  return new Registry(builtinPlugins);
+}

@@ -1,0 +1,19 @@
+/**
+ * The built-in post-processing plugins for priors: `mode-filter` (the paper's CAM*),
+ * `threshold`, `gaussian-blur` and `largest-component`.
+ *
+ * @module
+ */
+import type { AnyPlugin } from "../../core/plugin/plugin.ts";
+import { gaussianBlurPlugin } from "./gaussian_blur.ts";
+import { largestComponentPlugin } from "./largest_component.ts";
+import { modeFilterPlugin } from "./mode_filter.ts";
+import { thresholdPlugin } from "./threshold.ts";
+
+/** `mode-filter`, `threshold`, `gaussian-blur` and `largest-component`. */
+export const postprocessPlugins: readonly AnyPlugin[] = [
+  modeFilterPlugin,
+  thresholdPlugin,
+  gaussianBlurPlugin,
+  largestComponentPlugin,
+];
