@@ -16,7 +16,7 @@ import {
 } from "./experiment_schema.ts";
 import type { PluginKind } from "../plugin/plugin.ts";
 import type { Registry } from "../plugin/registry.ts";
-import { formatPath, formatZodIssues } from "./zod_format.ts";
+import { formatPath, formatZodIssues } from "../util/zod_format.ts";
 
 /** A plugin reference whose options passed the plugin's schema. */
 export interface ResolvedRef {

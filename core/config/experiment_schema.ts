@@ -12,7 +12,7 @@ import { augmentSchema } from "../training/augment.ts";
 import { classWeightsSchema } from "../training/class_weights.ts";
 import { scheduleSchema } from "../training/schedule.ts";
 import { searchSchema } from "../training/search.ts";
-import { boundedNumber } from "./zod_format.ts";
+import { boundedNumber } from "../util/zod_format.ts";
 
 const pluginName = z.string().regex(/^[A-Za-z0-9][\w.+-]*$/, {
   error: (issue) => `expected a plugin name, got ${JSON.stringify(issue.input)}`,

@@ -9,7 +9,7 @@ import { isAbsolute, resolve } from "node:path";
 import type { z } from "zod";
 import { ConfigError } from "../util/errors.ts";
 import { type AnyPlugin, type Plugin, PLUGIN_KINDS, type PluginKind } from "./plugin.ts";
-import { formatZodIssues } from "../config/zod_format.ts";
+import { formatZodIssues } from "../util/zod_format.ts";
 
 /** Plugins by kind and name. */
 export class Registry {

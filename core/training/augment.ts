@@ -10,7 +10,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { z } from "zod";
 import { type Random, seededRandom } from "../util/random.ts";
-import { boundedNumber } from "../config/zod_format.ts";
+import { boundedNumber } from "../util/zod_format.ts";
 import type { BatchAugmenter } from "./fit.ts";
 
 /** The `augment` field of the training settings; everything off by default. */

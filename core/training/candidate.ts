@@ -30,7 +30,7 @@ import {
   withDropout,
   withLearningRate,
 } from "./search.ts";
-import { formatZodIssues } from "../config/zod_format.ts";
+import { formatZodIssues } from "../util/zod_format.ts";
 
 /** The plugin's options with the candidate's dropout, validated by the plugin's schema. */
 export function candidateOptions(

@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { ConfigError } from "../util/errors.ts";
-import { boundedNumber } from "../config/zod_format.ts";
+import { boundedNumber } from "../util/zod_format.ts";
 
 /** The `classWeights` field: `none`, `balanced`, or one weight per class. */
 export const classWeightsSchema = z.union([

@@ -5,7 +5,7 @@
  * @module
  */
 import { z } from "zod";
-import { boundedNumber } from "../config/zod_format.ts";
+import { boundedNumber } from "../util/zod_format.ts";
 
 /** The `schedule` field of the training settings. */
 export const scheduleSchema = z.discriminatedUnion("type", [

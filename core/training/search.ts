@@ -8,7 +8,7 @@
  */
 import { z } from "zod";
 import { CampriorError } from "../util/errors.ts";
-import { boundedNumber } from "../config/zod_format.ts";
+import { boundedNumber } from "../util/zod_format.ts";
 import { type FitResult, LossNotFiniteError } from "./fit.ts";
 
 /** The `search` field of the training settings; a missing list keeps the single setting. */

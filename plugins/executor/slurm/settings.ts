@@ -7,7 +7,7 @@
  */
 import { z } from "zod";
 import type { StepKind } from "../../../core/plan/step.ts";
-import { boundedNumber } from "../../../core/config/zod_format.ts";
+import { boundedNumber } from "../../../core/util/zod_format.ts";
 
 const word = (what: string, pattern: RegExp) =>
   z.string().regex(pattern, {
