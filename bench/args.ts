@@ -6,8 +6,18 @@
 import { parseArgs } from "node:util";
 import { type Suite, SUITES } from "./workloads.ts";
 
-/** Backends the benchmark can start; `wasm-stock` is wasm with tfjs' own slow kernels. */
-export const BENCH_BACKENDS = ["wasm", "wasm-stock", "cpu", "webgpu", "tensorflow"] as const;
+/**
+ * Backends the benchmark can start; `wasm-stock` and `webgpu-stock` run tfjs' own kernels
+ * where camprior has faster ones.
+ */
+export const BENCH_BACKENDS = [
+  "wasm",
+  "wasm-stock",
+  "cpu",
+  "webgpu",
+  "webgpu-stock",
+  "tensorflow",
+] as const;
 
 /** Everything one benchmark run needs to know. */
 export interface BenchOptions {
@@ -19,6 +29,10 @@ export interface BenchOptions {
   readonly batch: number;
   readonly size: number;
   readonly matmul: readonly number[];
+  /** More conv2d kernel shapes `[N, H, W, C]` (3×3, C → C), besides the U-Net's. */
+  readonly convs: readonly (readonly [number, number, number, number])[];
+  /** Runs per read-back; undefined: 10 on webgpu, 1 elsewhere. */
+  readonly inner?: number;
   /** Also time the workloads in PyTorch (`bench/peer_torch.py`). */
   readonly peer: boolean;
   /** Python for the peer; default: the first of `python3`, `/usr/bin/python3` with torch. */
@@ -45,6 +59,8 @@ export const USAGE = `deno task bench [options]
   --batch N          batch size (default 8, quick 4)
   --size N           image side (default 128, quick 64)
   --matmul N,...     square matmul sides (default 1024,2048; quick 512)
+  --conv NxHxWxC     also time conv2d kernels at this input (3x3, C to C; repeatable)
+  --inner N          runs per read-back (default 10 on webgpu, 1 elsewhere)
   --peer             time the same shapes in PyTorch too and print ratios
   --python PATH      python with torch for --peer
   --peer-threads N   PyTorch threads (default 1)
@@ -83,6 +99,20 @@ function oneOf<T extends string>(values: string[], allowed: readonly T[], flag: 
   return values as T[];
 }
 
+/** `[N, H, W, C]` from `--conv NxHxWxC`. */
+function convShapeOf(value: string): [number, number, number, number] {
+  const parts = value.split("x").map((part) => Number(part));
+  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 1)) {
+    throw new RangeError(`--conv must look like 32x128x128x32 (N x H x W x C), got "${value}"`);
+  }
+  return parts as [number, number, number, number];
+}
+
+/** Runs per read-back on `backend`: `--inner`, else 10 on webgpu (~11 ms per read-back). */
+export function innerRuns(options: Pick<BenchOptions, "inner">, backend: string): number {
+  return options.inner ?? (backend.startsWith("webgpu") ? 10 : 1);
+}
+
 /** `out/bench/2026-11-27T21-05-09.json` for a run started at `now` (UTC). */
 export function defaultOutPath(now: Date): string {
   return `out/bench/${now.toISOString().slice(0, 19).replaceAll(":", "-")}.json`;
@@ -101,6 +131,8 @@ export function parseBenchArgs(argv: readonly string[], now = new Date()): Bench
       batch: { type: "string" },
       size: { type: "string" },
       matmul: { type: "string" },
+      conv: { type: "string", multiple: true },
+      inner: { type: "string" },
       peer: { type: "boolean", default: false },
       profile: { type: "boolean", default: false },
       python: { type: "string" },
@@ -126,6 +158,8 @@ export function parseBenchArgs(argv: readonly string[], now = new Date()): Bench
     batch: intOf(values.batch, "batch", base.batch),
     size: intOf(values.size, "size", base.size, 8),
     matmul,
+    convs: listOf(values.conv).map(convShapeOf),
+    inner: values.inner === undefined ? undefined : intOf(values.inner, "inner", 1),
     peer: values.peer,
     python: values.python,
     peerThreads: intOf(values["peer-threads"], "peer-threads", 1),

@@ -1,7 +1,7 @@
 /**
- * Starting a backend for the benchmark through its plugin, including the `wasm-stock`
- * variant (wasm with tfjs' own kernels where `wasm_kernels.ts` has faster ones), so one
- * run can compare both.
+ * Starting a backend for the benchmark through its plugin, including the `wasm-stock` and
+ * `webgpu-stock` variants (tfjs' own kernels where `backend/wasm/kernels.ts` or
+ * `backend/webgpu/` have faster ones), so one run can compare both.
  *
  * @module
  */
@@ -22,15 +22,18 @@ export interface StartedBackend {
 }
 
 /**
- * Starts backend `name` (a backend plugin, or `wasm-stock`) and checks that tfjs really
- * switched to it.
+ * Starts backend `name` (a backend plugin, `wasm-stock` or `webgpu-stock`) and checks
+ * that tfjs really switched to it.
  */
 export async function startBenchBackend(name: string, ctx: PluginContext): Promise<StartedBackend> {
-  const stock = name === "wasm-stock";
-  const pluginName = stock ? "wasm" : name;
+  const stock = name.endsWith("-stock");
+  const pluginName = stock ? name.slice(0, -"-stock".length) : name;
   const plugin = backendPlugins.find((p) => p.name === pluginName);
   if (!plugin) throw new Error(`unknown backend "${name}"`);
-  const instance = await plugin.create({}, ctx) as BackendInstance;
+  const options = plugin.options.parse(
+    pluginName === "webgpu" ? { kernels: stock ? "stock" : "custom" } : {},
+  );
+  const instance = await plugin.create(options, ctx) as BackendInstance;
   if (tf.getBackend() !== instance.tfBackend) {
     throw new Error(`backend "${name}" did not become active (tfjs is on ${tf.getBackend()})`);
   }

@@ -16,7 +16,7 @@ import { dirname } from "node:path";
 import { memoryLogger } from "../core/util/logger.ts";
 import type { PluginContext } from "../core/plugin/plugin.ts";
 import { startThreadedWasm, stopWasmThreads } from "../plugins/backend/wasm/threads.ts";
-import { type BenchOptions, parseBenchArgs, USAGE } from "./args.ts";
+import { type BenchOptions, innerRuns, parseBenchArgs, USAGE } from "./args.ts";
 import { startBenchBackend } from "./backend.ts";
 import { currentMachine, describeMachine } from "./machine.ts";
 import { findTorchPython, type PeerReport, runPeer } from "./peer.ts";
@@ -56,9 +56,10 @@ async function measure(
   let prepared: Prepared | undefined;
   try {
     prepared = prepare(w, ctx);
-    const result = resultOf(backend, w, await timeRuns(prepared.run, options));
+    const plan = { ...options, inner: innerRuns(options, backend) };
+    const result = resultOf(backend, w, await timeRuns(prepared.run, plan));
     if (!options.profile || w.suite === "kernels") return result;
-    return { ...result, profile: await profileRun(prepared.run) };
+    return { ...result, profile: await profileRun(() => prepared!.run()) };
   } catch (error) {
     return failureOf(backend, w, error);
   } finally {

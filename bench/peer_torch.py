@@ -168,6 +168,11 @@ RUNNERS = {"conv2d": conv_run, "conv2d-dx": conv_run, "conv2d-dw": conv_run,
 def main():
     spec = json.load(sys.stdin)
     device = spec.get("device", "cpu")
+    if device == "cuda":
+        # fp32 like tfjs-webgpu: no TF32 in matmuls or cuDNN; cuDNN picks its fastest algorithms
+        torch.backends.cuda.matmul.allow_tf32 = False
+        torch.backends.cudnn.allow_tf32 = False
+        torch.backends.cudnn.benchmark = True
     torch.set_num_threads(spec["threads"])
     torch.manual_seed(1)
     results = []
@@ -178,8 +183,10 @@ def main():
             results.append({"name": w["name"], "median_ms": ms, "samples_ms": samples})
         except Exception as error:  # report and go on with the next workload
             results.append({"name": w["name"], "error": f"{type(error).__name__}: {error}"})
+    name = torch.cuda.get_device_name() if device == "cuda" else "cpu"
     print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(),
-                      "device": device, "results": results}))
+                      "device": f"{device} ({name}, fp32, TF32 off)" if device == "cuda" else device,
+                      "results": results}))
 
 
 if __name__ == "__main__":

@@ -20,6 +20,8 @@ export interface BenchResult {
   readonly name: string;
   readonly medianMs?: number;
   readonly samplesMs?: readonly number[];
+  /** Runs per read-back (each sample's time is divided by it). */
+  readonly runsPerReadBack?: number;
   /** Kernels: GFLOP/s at the median. */
   readonly gflops?: number;
   /** Models: images per second at the median. */
@@ -39,6 +41,7 @@ export function resultOf(backend: string, workload: Workload, timing: Timing): B
     name: workload.name,
     medianMs: timing.medianMs,
     samplesMs: timing.samplesMs,
+    runsPerReadBack: timing.inner ?? 1,
     gflops: flops === undefined ? undefined : gflops(flops, timing.medianMs),
     imagesPerSecond: images === undefined ? undefined : imagesPerSecond(images, timing.medianMs),
   };

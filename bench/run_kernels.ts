@@ -1,18 +1,20 @@
 /**
  * The tfjs side of the kernel microbenchmarks: conv2d forward, input gradient
  * (`Conv2DBackpropInput`) and filter gradient (`Conv2DBackpropFilter`) called as kernels,
- * and a matrix product. Each run reads one scalar back (the sum of the output), so a run
- * includes one read-back: about 13 ms on webgpu under Deno, little on the CPU.
+ * and a matrix product. Each call reads one scalar back (the sum of the last output), so
+ * it includes one read-back: about 13 ms on webgpu under Deno, little on the CPU; time
+ * several runs per call there (`--inner`).
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
+import type { Runs } from "./timing.ts";
 import type { ConvWorkload, MatmulWorkload } from "./workloads.ts";
 
 /** A workload with its inputs made on the active backend. */
 export interface Prepared {
-  /** One run, finished (read back) when the promise settles. */
-  run(): Promise<void>;
+  /** `runs` runs (default 1), finished (read back once) when the promise settles. */
+  run: Runs;
   /** Frees the inputs (and models). */
   dispose(): void;
 }
@@ -43,12 +45,12 @@ function convKernel(w: ConvWorkload, x: tf.Tensor, filter: tf.Tensor, dy: tf.Ten
   }
 }
 
-/** Runs `kernel` and waits for the sum of its output. */
-function readingBack(kernel: () => tf.Tensor): () => Promise<void> {
-  return async () => {
-    const total = tf.tidy(() => tf.sum(kernel()));
-    await total.data();
-    total.dispose();
+/** Runs `kernel` `runs` times and waits for the sum of the last output. */
+function readingBack(kernel: () => tf.Tensor): Runs {
+  return async (runs = 1) => {
+    const totals = Array.from({ length: runs }, () => tf.tidy(() => tf.sum(kernel())));
+    await totals[totals.length - 1].data();
+    tf.dispose(totals);
   };
 }
 

@@ -1,8 +1,9 @@
 /**
  * The tfjs side of the model benchmarks: one training step of the U-Net (`unet` plugin,
- * pixel cross-entropy on its softmax output) or of a VGG-like classifier (`vgg16` plugin,
- * softmax cross-entropy on its logits), both with Adam; and Grad-CAM maps of a batch
- * (`gradcam` plugin). Each run reads one result back (the loss, or the maps).
+ * pixel cross-entropy on its logits, computed as segmenter training does) or of a
+ * VGG-like classifier (`vgg16` plugin, softmax cross-entropy on its logits), both with
+ * Adam; and Grad-CAM maps of a batch (`gradcam` plugin). Each call reads one result back
+ * (the last loss, or the last maps), however many runs it makes.
  *
  * @module
  */
@@ -16,8 +17,9 @@ import type {
 import {
   classificationCrossEntropy,
   oneHotTargets,
-  pixelCrossEntropy,
+  segmentationLoss,
 } from "../core/training/losses.ts";
+import { applySegmenter } from "../core/steps/segmenter/segmenter_output.ts";
 import { vgg16Plugin } from "../plugins/classifier/vgg16.ts";
 import { unetPlugin } from "../plugins/segmenter/unet.ts";
 import { gradcamPlugin } from "../plugins/xai/gradcam.ts";
@@ -36,7 +38,7 @@ function labels(shape: number[], classes: number): tf.Tensor {
   );
 }
 
-/** A training step of `model` with Adam: minimise `loss`, read the loss back. */
+/** Training steps of `model` with Adam: minimise `loss`, read the last loss back. */
 function trainStep(
   model: tfl.LayersModel,
   loss: () => tf.Scalar,
@@ -45,10 +47,13 @@ function trainStep(
   const optimizer = tf.train.adam(1e-3);
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   return {
-    async run() {
-      const value = optimizer.minimize(loss, true, variables) as tf.Scalar;
-      await value.data();
-      value.dispose();
+    async run(runs = 1) {
+      const values = Array.from(
+        { length: runs },
+        () => optimizer.minimize(loss, true, variables) as tf.Scalar,
+      );
+      await values[values.length - 1].data();
+      tf.dispose(values);
     },
     dispose() {
       optimizer.dispose();
@@ -82,8 +87,8 @@ export function prepareUnet(w: UnetWorkload, ctx: PluginContext): Prepared {
   const model = unetModel(w, ctx);
   const x = images(w);
   const y = labels([w.batch, w.size, w.size], w.classes) as tf.Tensor4D;
-  const loss = () =>
-    pixelCrossEntropy(model.apply(x, { training: true }) as tf.Tensor4D, y) as tf.Scalar;
+  const crossEntropy = segmentationLoss("crossentropy");
+  const loss = () => crossEntropy(applySegmenter(model, x, true), y);
   return trainStep(model, loss, [x, y]);
 }
 
@@ -103,10 +108,10 @@ export function prepareGradcam(w: VggWorkload, ctx: PluginContext): Prepared {
   const xai = gradcamPlugin.create({}, ctx);
   const x = images(w);
   return {
-    async run() {
-      const maps = xai.explain(network, x, "predicted");
-      await maps.data();
-      maps.dispose();
+    async run(runs = 1) {
+      const maps = Array.from({ length: runs }, () => xai.explain(network, x, "predicted"));
+      await maps[maps.length - 1].data();
+      tf.dispose(maps);
     },
     dispose() {
       network.model.dispose();

@@ -10,25 +10,37 @@ import { median } from "./stats.ts";
 export interface TimingPlan {
   readonly warmup: number;
   readonly repeats: number;
+  /**
+   * Runs per sample, read back once at its end (default 1). On webgpu under Deno every
+   * read-back costs ~11 ms however small the work, so GPU figures batch several runs.
+   */
+  readonly inner?: number;
 }
 
-/** The timed runs of one workload, in milliseconds. */
+/** The timed runs of one workload, in milliseconds per run. */
 export interface Timing {
   readonly medianMs: number;
   readonly samplesMs: readonly number[];
+  /** Runs per read-back (1 when absent). */
+  readonly inner?: number;
 }
 
+/** `runs` runs of a workload, finished (read back once) when the promise settles. */
+export type Runs = (runs?: number) => Promise<void>;
+
 /**
- * Runs `run` `warmup` times untimed, then `repeats` times timed. Each run must finish
- * its work before its promise settles (read a result back), or the time means nothing.
+ * Runs `run` `warmup` times untimed, then `repeats` samples of `inner` runs each, timed;
+ * a sample's time is divided by `inner`. Each call must finish its work before its
+ * promise settles (read a result back), or the time means nothing.
  */
-export async function timeRuns(run: () => Promise<void>, plan: TimingPlan): Promise<Timing> {
-  for (let i = 0; i < plan.warmup; i++) await run();
+export async function timeRuns(run: Runs, plan: TimingPlan): Promise<Timing> {
+  const inner = plan.inner ?? 1;
+  for (let i = 0; i < plan.warmup; i++) await run(inner);
   const samplesMs: number[] = [];
   for (let i = 0; i < plan.repeats; i++) {
     const start = performance.now();
-    await run();
-    samplesMs.push(performance.now() - start);
+    await run(inner);
+    samplesMs.push((performance.now() - start) / inner);
   }
-  return { medianMs: median(samplesMs), samplesMs };
+  return { medianMs: median(samplesMs), samplesMs, inner };
 }

@@ -72,6 +72,8 @@ export interface WorkloadSizes {
   readonly batch: number;
   readonly size: number;
   readonly matmul: readonly number[];
+  /** More conv2d inputs `[N, H, W, C]` (3×3, C → C). */
+  readonly convs?: readonly (readonly [number, number, number, number])[];
   readonly suites: readonly Suite[];
 }
 
@@ -85,14 +87,20 @@ const CONV_KINDS = ["conv2d", "conv2d-dx", "conv2d-dw"] as const;
 
 /**
  * The conv2d kernels of the U-Net's second convolution at each level (3×3, "same",
- * `filters·2^level` channels in and out at `size / 2^level`), then the matrix products.
+ * `filters·2^level` channels in and out at `size / 2^level`) and of the extra shapes,
+ * then the matrix products.
  */
-function kernelWorkloads({ batch, size, matmul }: WorkloadSizes): Workload[] {
-  const convs = Array.from({ length: UNET.depth + 1 }, (_, level) => {
+function kernelWorkloads({ batch, size, matmul, convs: extra = [] }: WorkloadSizes): Workload[] {
+  const levels = Array.from({ length: UNET.depth + 1 }, (_, level) => {
     const side = Math.max(1, Math.floor(size / 2 ** level));
-    const c = UNET.filters * 2 ** level;
-    return { x: [batch, side, side, c] as const, filter: [3, 3, c, c] as const };
-  }).flatMap(({ x, filter }) =>
+    return [batch, side, side, UNET.filters * 2 ** level] as const;
+  });
+  const inputs = [...levels, ...extra].filter((x, i, all) =>
+    all.findIndex((y) => y.join("x") === x.join("x")) === i
+  );
+  const convs = inputs.map((x) => ({ x, filter: [3, 3, x[3], x[3]] as const })).flatMap((
+    { x, filter },
+  ) =>
     CONV_KINDS.map((kind): ConvWorkload => ({
       suite: "kernels",
       kind,

@@ -47,12 +47,12 @@ Deno.test("webgpu matches cpu on the parity net; memory flat over Adam steps", a
   let description = "";
   const ctx = testContext();
   const { actual, reference } = await againstCpu(async () => {
-    const instance = await webgpuBackendPlugin.create({}, ctx);
+    const instance = await webgpuBackendPlugin.create({ kernels: "custom" }, ctx);
     assert.equal(tf.getBackend(), "webgpu");
     assert.equal(instance.tfBackend, "webgpu");
     description = instance.description;
   }, parityRun);
-  assert.equal(description, `webgpu on ${describeAdapter(adapter)}`);
+  assert.equal(description, `webgpu on ${describeAdapter(adapter)}, custom kernels`);
   const warned = ctx.log.lines.some((line) => line.includes("software adapter"));
   assert.equal(warned, adapter.info.isFallbackAdapter, `warnings: ${ctx.log.lines}`);
   const worst = assertParity(actual, reference, "webgpu");

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { defaultOutPath, parseBenchArgs } from "../bench/args.ts";
+import { defaultOutPath, innerRuns, parseBenchArgs } from "../bench/args.ts";
 import { startBenchBackend } from "../bench/backend.ts";
 import { cpuModel, loadAverages } from "../bench/machine.ts";
 import { findTorchPython, type PeerReport } from "../bench/peer.ts";
@@ -164,4 +164,45 @@ Deno.test("one conv2d microbenchmark runs on wasm with one repeat", async () => 
   } finally {
     prepared.dispose();
   }
+});
+
+Deno.test("parseBenchArgs: --inner, --conv and webgpu-stock; runs per read-back by backend", () => {
+  const options = parseBenchArgs(
+    ["--backend", "webgpu,webgpu-stock", "--conv", "32x128x128x32", "--conv", "2x9x9x4"],
+    NOW,
+  );
+  assert.deepEqual(options.backends, ["webgpu", "webgpu-stock"]);
+  assert.deepEqual(options.convs, [[32, 128, 128, 32], [2, 9, 9, 4]]);
+  assert.equal(innerRuns(options, "webgpu"), 10);
+  assert.equal(innerRuns(options, "webgpu-stock"), 10);
+  assert.equal(innerRuns(options, "wasm"), 1);
+  assert.equal(innerRuns(parseBenchArgs(["--inner", "3"], NOW), "webgpu"), 3);
+  assert.throws(() => parseBenchArgs(["--conv", "32x128x128"]), /--conv must look like/);
+  assert.throws(() => parseBenchArgs(["--inner", "0"]), /--inner/);
+});
+
+Deno.test("--conv adds 3x3 kernel workloads once, besides the U-Net's levels", () => {
+  const sizes = { batch: 8, size: 128, matmul: [], suites: ["kernels" as const] };
+  const names = (convs: [number, number, number, number][]) =>
+    workloads({ ...sizes, convs }).map((w) => w.name);
+  const extra = names([[32, 128, 128, 32], [8, 128, 128, 16]]);
+  assert.equal(extra.length, names([]).length + 3);
+  assert.ok(extra.includes("conv2d-dw 32x128x128x32 3x3"));
+});
+
+Deno.test("timeRuns divides each sample by the runs it made", async () => {
+  const calls: number[] = [];
+  const durations: number[] = [];
+  const timing = await timeRuns(async (runs = 1) => {
+    const start = performance.now();
+    calls.push(runs);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    durations.push(performance.now() - start);
+  }, { warmup: 1, repeats: 2, inner: 4 });
+  assert.deepEqual(calls, [4, 4, 4]);
+  assert.equal(timing.inner, 4);
+  timing.samplesMs.forEach((sample, i) => {
+    const whole = durations[i + 1];
+    assert.ok(Math.abs(sample * 4 - whole) < 5 + whole / 10, `${sample} ms per run of ${whole}`);
+  });
 });

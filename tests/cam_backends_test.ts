@@ -91,7 +91,7 @@ Deno.test("cam backends: webgpu agrees with cpu within 1e-3", async () => {
     );
     return;
   }
-  await webgpuBackendPlugin.create({}, testContext());
+  await webgpuBackendPlugin.create({ kernels: "custom" }, testContext());
   assert.equal(tf.getBackend(), "webgpu");
   const worst = assertAgrees(await allMaps(), expected, "webgpu");
   console.log(

@@ -23,11 +23,11 @@ export async function presentBackends(): Promise<string[]> {
   return gpu ? ["cpu", "wasm", "webgpu"] : ["cpu", "wasm"];
 }
 
-const PLUGINS = { cpu: cpuBackendPlugin, wasm: wasmBackendPlugin, webgpu: webgpuBackendPlugin };
-
-/** Makes `name` the active backend through its plugin. */
+/** Makes `name` the active backend through its plugin (webgpu with camprior's kernels). */
 export async function useBackend(name: string): Promise<void> {
-  await PLUGINS[name as keyof typeof PLUGINS].create({}, testContext());
+  const ctx = testContext();
+  if (name === "webgpu") await webgpuBackendPlugin.create({ kernels: "custom" }, ctx);
+  else await (name === "wasm" ? wasmBackendPlugin : cpuBackendPlugin).create({}, ctx);
   assert.equal(tf.getBackend(), name);
 }
 

@@ -40,8 +40,14 @@ export interface ConvOptions {
   readonly relu?: boolean;
 }
 
-/** Convolution ("same" padding), then batch norm if the kit asks for it, then ReLU. */
+/**
+ * Convolution ("same" padding), then batch norm if the kit asks for it, then ReLU. Without
+ * batch norm the ReLU is the convolution's own activation, so bias and ReLU run in the
+ * convolution's kernel (`FusedConv2D`) instead of two more passes over its output.
+ */
 export function conv(x: Sym, kit: LayerKit, filters: number, opts: ConvOptions = {}): Sym {
+  const withRelu = opts.relu !== false;
+  const fused = withRelu && !kit.batchNorm;
   let y = tfl.layers.conv2d({
     filters,
     kernelSize: opts.kernelSize ?? 3,
@@ -49,9 +55,10 @@ export function conv(x: Sym, kit: LayerKit, filters: number, opts: ConvOptions =
     padding: "same",
     useBias: !kit.batchNorm,
     kernelInitializer: kit.init(),
+    activation: fused ? "relu" : undefined,
   }).apply(x) as Sym;
   if (kit.batchNorm) y = batchNorm(y);
-  return opts.relu === false ? y : relu(y);
+  return withRelu && !fused ? relu(y) : y;
 }
 
 /** Batch normalisation over the channel axis. */

@@ -9,6 +9,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
+import { fusedSegmentationLossOf } from "./fused_loss.ts";
 
 const EPSILON = 1e-6;
 
@@ -137,16 +138,22 @@ const TERMS: Record<string, (weights?: tf.Tensor1D) => SegmentationLoss> = {
 /**
  * The loss named in an experiment file; `a+b` sums terms. `classWeights` weigh the
  * cross-entropy term (the overlap terms already treat classes alike), which uses the
- * logits when the output has them.
+ * logits when the output has them. When the output has logits and the active backend
+ * supplies a fused version (`fused_loss.ts`), that computes it.
  */
 export function segmentationLoss(name: string, classWeights?: tf.Tensor1D): SegmentationLoss {
-  const terms = name.split("+").map((term) => {
+  const names = name.split("+");
+  const terms = names.map((term) => {
     const loss = TERMS[term];
     if (!loss) throw new Error(`unknown segmentation loss term "${term}" in "${name}"`);
     return loss(classWeights);
   });
-  return (output, oneHot) =>
-    tf.tidy(() =>
+  return (output, oneHot) => {
+    const fused = output.logits && fusedSegmentationLossOf(tf.getBackend());
+    const value = fused ? fused(output.logits!, oneHot, names, classWeights) : undefined;
+    if (value) return value;
+    return tf.tidy(() =>
       terms.map((loss) => loss(output, oneHot)).reduce((a, b) => tf.add(a, b)) as tf.Scalar
     );
+  };
 }

@@ -14,6 +14,10 @@ import {
 import { CampriorError } from "../../core/util/errors.ts";
 import { definePlugin } from "../../core/plugin/plugin.ts";
 import { activateBackend } from "../../core/backend/activate.ts";
+import {
+  registerWebGpuTrainingKernels,
+  restoreStockWebGpuKernels,
+} from "./webgpu/training_kernels.ts";
 
 /** Message of the error thrown when this process gets no WebGPU adapter. */
 export const NO_ADAPTER_MESSAGE = "no WebGPU adapter found; on Linux install " +
@@ -37,6 +41,14 @@ export function describeAdapter(adapter: GPUAdapter): string {
   return info.isFallbackAdapter ? `${name} (fallback adapter)` : name;
 }
 
+const options = z.strictObject({
+  /**
+   * `custom`: camprior's conv2d and loss kernels (`backend/webgpu/`) over tfjs' own;
+   * `stock`: tfjs-webgpu's kernels only (for comparisons).
+   */
+  kernels: z.enum(["custom", "stock"]).default("custom"),
+});
+
 /**
  * Starts tfjs' WebGPU backend after checking that an adapter exists; warns when it is a
  * software one. Read results with `await tensor.data()`: `dataSync()` fails on webgpu
@@ -46,9 +58,9 @@ export const webgpuBackendPlugin = definePlugin({
   kind: "backend",
   name: "webgpu",
   description: "WebGPU (a GPU, or Mesa's llvmpipe software adapter)",
-  version: "1",
-  options: z.strictObject({}),
-  async create(_options, ctx) {
+  version: "2",
+  options,
+  async create(opts, ctx) {
     const adapter = await requireWebGpuAdapter();
     if (isFallbackAdapter(adapter)) {
       ctx.log.warn(
@@ -57,6 +69,11 @@ export const webgpuBackendPlugin = definePlugin({
       );
     }
     await activateBackend("webgpu");
-    return { tfBackend: "webgpu", description: `webgpu on ${describeAdapter(adapter)}` };
+    if (opts.kernels === "stock") restoreStockWebGpuKernels();
+    else registerWebGpuTrainingKernels();
+    return {
+      tfBackend: "webgpu",
+      description: `webgpu on ${describeAdapter(adapter)}, ${opts.kernels} kernels`,
+    };
   },
 });
