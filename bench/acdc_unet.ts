@@ -24,7 +24,11 @@ import { labelTensor } from "../core/steps/data/inputs.ts";
 import { predictBatched } from "../core/training/predict.ts";
 import { augmentSchema, batchAugmenter } from "../core/training/augment.ts";
 import { type EpochReport, fit, type TensorDataset } from "../core/training/fit.ts";
-import { oneHotTargets, segmentationLoss } from "../core/training/losses.ts";
+import {
+  oneHotTargets,
+  segmentationLoss,
+  type SegmentationLossName,
+} from "../core/training/losses.ts";
 import { applySegmenter } from "../core/steps/segmenter/segmenter_output.ts";
 import { backendPlugins } from "../plugins/backend/mod.ts";
 import { acdcH5DatasetPlugin, readAcdcH5 } from "../plugins/dataset/acdc_h5.ts";
@@ -122,7 +126,7 @@ async function main() {
     unetPlugin.options.parse({ depth: num("depth"), filters: num("filters") }),
     context,
   )).build({ inputShape: [num("size"), num("size"), 1], numClasses: NUM_CLASSES });
-  const lossFn = segmentationLoss(args.loss!);
+  const lossFn = segmentationLoss(args.loss as SegmentationLossName);
   const flips = augmentSchema.parse({ flipHorizontal: true, flipVertical: true });
   const history: unknown[] = [];
   await fit(model, train.data, undefined, {

@@ -83,6 +83,24 @@ Deno.test("cli: plan lists shared steps and cells still to do", async () => {
   await Deno.remove(out, { recursive: true });
 });
 
+Deno.test("cli: plan --json prints every step with the settings its id hashes", async () => {
+  const out = await Deno.makeTempDir();
+  const result = await cli("plan", "--json", "--out", out, "--backend", "cpu");
+  assert.equal(result.code, 0, result.stderr);
+  const plan = JSON.parse(result.stdout);
+  assert.equal(plan.backend, "cpu");
+  const cell = plan.steps.find((s: { kind: string }) => s.kind === "segmenter");
+  assert.equal(cell.status, "to do");
+  assert.equal(cell.settings.training.loss, "crossentropy+dice");
+  assert.equal(cell.settings.backend, "cpu");
+  const prior = plan.steps.find((s: { kind: string }) => s.kind === "prior");
+  assert.deepEqual(prior.settings.chain, [
+    { plugin: "mode-filter", version: "1", options: { size: 5 } },
+  ]);
+  assert.equal(plan.cells.length, 9);
+  await Deno.remove(out, { recursive: true });
+});
+
 Deno.test("cli: schema writes a JSON Schema naming the plugins", async () => {
   const path = await Deno.makeTempFile({ suffix: ".json" });
   const result = await cli("schema", "--out", path);

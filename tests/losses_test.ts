@@ -5,6 +5,7 @@ import {
   oneHotTargets,
   pixelCrossEntropy,
   segmentationLoss,
+  type SegmentationLossName,
   softDiceLoss,
   softIoULoss,
 } from "../core/training/losses.ts";
@@ -66,7 +67,7 @@ Deno.test("losses: class weights scale the cross-entropy of each pixel's true cl
   const iouOnly = segmentationLoss("iou", weights);
   near(await scalar(iouOnly({ probs }, onehot)), await scalar(softIoULoss(probs, onehot)));
   assert.throws(
-    () => segmentationLoss("crossentropy+focal"),
+    () => segmentationLoss("crossentropy+focal" as SegmentationLossName),
     /unknown segmentation loss term "focal"/,
   );
   tf.dispose([probs, labels, onehot, weights]);

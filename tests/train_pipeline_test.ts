@@ -67,7 +67,7 @@ Deno.test("classifier step: searches dropout × learning rate and keeps the best
   const ctx = context();
   const search = { dropout: [0.1, 0.25], learningRate: [0.01, 0.001] };
   const trained = await trainClassifier(
-    experiment({ ...TRAINING, search }),
+    experiment({ ...TRAINING, search }).classifier,
     registry,
     ctx,
     slices(10, 0),
@@ -87,7 +87,7 @@ Deno.test("classifier step: a dropout search needs a plugin with a dropout optio
   const file = experiment({ epochs: 1, search: { dropout: [0.1, 0.2] } });
   const tinyCnn = { ...file, classifier: { ...file.classifier, plugin: "tiny-cnn", options: {} } };
   await assert.rejects(
-    trainClassifier(tinyCnn, registry, context(), slices(5, 0), slices(5, 50)),
+    trainClassifier(tinyCnn.classifier, registry, context(), slices(5, 0), slices(5, 50)),
     (e) =>
       e instanceof ConfigError && /search.dropout: classifier plugin "tiny-cnn"/.test(e.message),
   );
@@ -96,7 +96,7 @@ Deno.test("classifier step: a dropout search needs a plugin with a dropout optio
 Deno.test("segmenter step: trains with weights, augmentation and search, then evaluates", async () => {
   const before = tf.memory().numTensors;
   const outcome = await trainSegmenter(
-    experiment({ ...TRAINING, search: { learningRate: [0.01, 0.001] } }),
+    experiment({ ...TRAINING, search: { learningRate: [0.01, 0.001] } }).segmenter,
     registry,
     context(),
     ["image"],

@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
-import { oneHotTargets, segmentationLoss } from "../core/training/losses.ts";
+import {
+  oneHotTargets,
+  segmentationLoss,
+  type SegmentationLossName,
+} from "../core/training/losses.ts";
 import { LOSS_KERNEL, lossTermsOf } from "../plugins/backend/webgpu/seg_loss.ts";
 import { toTensor } from "./backend_parity.ts";
 import {
@@ -13,7 +17,7 @@ import {
 /** A loss to check: logits shape, terms, and whether class weights are given. */
 interface LossCase {
   readonly shape: readonly [number, number, number, number];
-  readonly loss: string;
+  readonly loss: SegmentationLossName;
   readonly weighted: boolean;
 }
 

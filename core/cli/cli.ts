@@ -11,7 +11,7 @@ import { CampriorError, ConfigError } from "../util/errors.ts";
 import { createExecutor, executorSettings } from "../run/executor.ts";
 import { experimentJsonSchema, loadExperiment } from "../config/experiment.ts";
 import { consoleLogger } from "../util/logger.ts";
-import { formatPlan, planStatus } from "../plan/plan_view.ts";
+import { formatPlan, planJson, planStatus } from "../plan/plan_view.ts";
 import { planSteps } from "../plan/planner.ts";
 import type { Registry } from "../plugin/registry.ts";
 import { writeTextAtomic } from "../util/atomic_write.ts";
@@ -42,6 +42,7 @@ flags:
   --fail-fast       stop at the first failing cell
   --executor <name> local | slurm (overrides the file's executor.type)
   --dry-run         with --executor slurm: print the sbatch scripts, submit nothing
+  --json            with plan: every step with its resolved settings, as JSON
   -h, --help        this text`;
 
 interface Flags {
@@ -51,6 +52,7 @@ interface Flags {
   "fail-fast"?: boolean;
   executor?: string;
   "dry-run"?: boolean;
+  json?: boolean;
   help?: boolean;
 }
 
@@ -66,6 +68,7 @@ function parse(args: readonly string[]) {
         "fail-fast": { type: "boolean" },
         executor: { type: "string" },
         "dry-run": { type: "boolean" },
+        json: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -183,9 +186,14 @@ async function stepCommand(
 async function planCommand(file: string, flags: Flags, registry: Registry): Promise<number> {
   const { experiment, outDir } = await load(file, flags, registry);
   const backend = await pickBackendName(experiment.backend, registry);
-  console.log(`${experiment.name}: backend ${backend}, results in ${outDir}`);
   const graph = planSteps(experiment, registry, backend);
-  console.log(formatPlan(await planStatus(graph, storeOf(outDir))));
+  const lines = await planStatus(graph, storeOf(outDir));
+  if (flags.json) {
+    console.log(JSON.stringify(planJson(experiment.name, backend, outDir, graph, lines), null, 2));
+    return 0;
+  }
+  console.log(`${experiment.name}: backend ${backend}, results in ${outDir}`);
+  console.log(formatPlan(lines));
   return 0;
 }
 

@@ -8,10 +8,12 @@
 import { z } from "zod";
 import { IMAGE_CHANNEL } from "./channels.ts";
 import { executorSchema } from "../run/executor_schema.ts";
-import { augmentSchema } from "../training/augment.ts";
-import { classWeightsSchema } from "../training/class_weights.ts";
-import { scheduleSchema } from "../training/schedule.ts";
-import { searchSchema } from "../training/search.ts";
+import {
+  segmenterTrainingSchema,
+  type SegmenterTrainingSettings,
+  trainingSchema,
+  type TrainingSettings,
+} from "../training/settings.ts";
 import { boundedNumber } from "../util/zod_format.ts";
 
 const pluginName = z.string().regex(/^[A-Za-z0-9][\w.+-]*$/, {
@@ -29,40 +31,6 @@ export const pluginRefSchema = z.union([
 
 /** A plugin reference as written: name, or name and options. */
 export type PluginRefInput = z.input<typeof pluginRefSchema>;
-
-const learningRate = z.number().gt(0, { error: "expected a learning rate above 0" }).max(10);
-
-/** Settings shared by every training loop. */
-export const trainingSchema = z.strictObject({
-  epochs: boundedNumber(1, 10000, true).default(20),
-  batchSize: boundedNumber(1, 4096, true).default(8),
-  learningRate: learningRate.default(1e-3),
-  optimizer: z.enum(["adam", "sgd"]).default("adam"),
-  momentum: boundedNumber(0, 1).default(0.9),
-  /** Epochs without validation-loss improvement before stopping (the paper: 10). */
-  patience: boundedNumber(0, 10000, true).default(10),
-  schedule: scheduleSchema.default({ type: "constant" })
-    .describe("learning-rate schedule: constant, plateau (reduce on plateau) or cosine"),
-  augment: augmentSchema.default(augmentSchema.parse({}))
-    .describe("training-batch augmentation (flips, rotation, shift, intensity); off by default"),
-  classWeights: classWeightsSchema.default("none")
-    .describe("cross-entropy weight per true class: none, balanced or one number per class"),
-  search: searchSchema.optional()
-    .describe("grid search over dropout and learning rate, kept by lowest validation loss"),
-});
-
-/** Segmentation losses; `+` sums them. The paper trained on soft IoU. */
-export const SEGMENTATION_LOSSES = [
-  "iou",
-  "dice",
-  "crossentropy",
-  "crossentropy+dice",
-  "crossentropy+iou",
-] as const;
-
-const segmenterTrainingSchema = trainingSchema.extend({
-  loss: z.enum(SEGMENTATION_LOSSES).default("iou"),
-});
 
 const priorNameSchema = z.string().regex(/^[^\s+,]+$/, {
   error: (issue) =>
@@ -173,8 +141,5 @@ export const experimentFileSchema = z.strictObject({
 /** An experiment file after the generic schema (defaults filled). */
 export type ExperimentFile = z.output<typeof experimentFileSchema>;
 
-/** Training settings with defaults filled. */
-export type TrainingSettings = z.output<typeof trainingSchema>;
-
-/** Segmenter training settings with defaults filled. */
-export type SegmenterTrainingSettings = z.output<typeof segmenterTrainingSchema>;
+export type { SegmenterTrainingSettings, TrainingSettings };
+export { trainingSchema };

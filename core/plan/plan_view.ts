@@ -23,6 +23,36 @@ export async function planStatus(graph: StepGraph, store: ArtifactStore): Promis
   })));
 }
 
+/** The plan as data: every step with its status and the settings its id hashes. */
+export function planJson(
+  name: string,
+  backend: string,
+  outDir: string,
+  graph: StepGraph,
+  lines: readonly PlanLine[],
+) {
+  const status = new Map(lines.map((l) => [l.id, l.status]));
+  return {
+    experiment: name,
+    backend,
+    outDir,
+    steps: graph.steps.map((step) => ({
+      id: step.id,
+      kind: step.kind,
+      label: step.label,
+      status: status.get(step.id),
+      deps: step.deps,
+      settings: step.settings,
+    })),
+    cells: graph.cells.map((cell) => ({
+      id: cell.id,
+      recipe: cell.recipe.name,
+      sampleSize: cell.settings.sample.size,
+      seed: cell.settings.seed,
+    })),
+  };
+}
+
 /** The plan as text, one step per line, with the counts. */
 export function formatPlan(lines: readonly PlanLine[]): string {
   const todo = lines.filter((l) => l.status === "to do").length;

@@ -5,17 +5,19 @@
  *
  * @module
  */
-import { IMAGE_CHANNEL } from "../config/channels.ts";
+import { type ChannelRecipe, IMAGE_CHANNEL } from "../config/channels.ts";
 import type { Experiment, ResolvedRef } from "../config/experiment.ts";
 import type { PluginKind } from "../plugin/plugin.ts";
 import type { Registry } from "../plugin/registry.ts";
+import { resolvePreprocess } from "../steps/data/preprocess.ts";
 import {
   type CamStep,
-  type ChannelSource,
   type ClassifierStep,
   type DataStep,
+  type PluginSettings,
   type PopulationStep,
   type PriorStep,
+  type Sampling,
   type SegmenterStep,
   type SplitStep,
   type Step,
@@ -58,16 +60,9 @@ class Planner {
     readonly registry: Registry,
     readonly backend: string,
   ) {
-    const identity = {
+    this.#data = this.#add("data", `data ${experiment.dataset.plugin}`, [], {
       dataset: this.#plugin("dataset", experiment.dataset),
-      preprocess: experiment.preprocess,
-    };
-    this.#data = this.#add({
-      kind: "data",
-      id: stepId("data", identity),
-      label: `data ${experiment.dataset.plugin}`,
-      deps: [],
-      identity,
+      preprocess: resolvePreprocess(experiment.preprocess),
     });
   }
 
@@ -75,110 +70,109 @@ class Planner {
     return [...this.#steps.values()];
   }
 
-  #add<S extends Step>(step: S): S {
-    return (this.#steps.get(step.id) as S | undefined) ?? (this.#steps.set(step.id, step), step);
+  /** The step of that kind and settings (one per distinct settings). */
+  #add<S extends Step>(
+    kind: S["kind"],
+    label: string,
+    deps: readonly string[],
+    settings: S["settings"],
+    extra: Omit<S, "kind" | "id" | "label" | "deps" | "settings"> | Record<never, never> = {},
+  ): S {
+    const id = stepId(kind, settings);
+    const known = this.#steps.get(id) as S | undefined;
+    if (known) return known;
+    const step = { kind, id, label, deps: [...new Set(deps)], settings, ...extra } as unknown as S;
+    this.#steps.set(id, step);
+    return step;
   }
 
   /** Name, version and options of a plugin: what its output depends on. */
-  #plugin(kind: PluginKind, ref: ResolvedRef) {
-    return { ...ref, version: this.registry.get(kind, ref.plugin).version };
+  #plugin(kind: PluginKind, ref: ResolvedRef): PluginSettings {
+    return {
+      plugin: ref.plugin,
+      version: this.registry.get(kind, ref.plugin).version,
+      options: ref.options,
+    };
+  }
+
+  #sample(size: number): Sampling {
+    return { size, method: SAMPLING };
   }
 
   split(seed: number): SplitStep {
-    const identity = { data: this.#data.id, split: this.experiment.split, seed };
-    return this.#add({
-      kind: "split",
-      id: stepId("split", identity),
-      label: `split seed ${seed}`,
-      deps: [this.#data.id],
-      identity,
+    return this.#add<SplitStep>("split", `split seed ${seed}`, [this.#data.id], {
+      data: this.#data.id,
+      split: this.experiment.split,
       seed,
-      dataId: this.#data.id,
     });
   }
 
   classifier(seed: number, size: number, fold?: number): ClassifierStep {
     const { classifier, priorsFrom } = this.experiment;
-    const sampleSize = classifier.trainOn === "sample" ? size : undefined;
-    const folds = fold === undefined ? undefined : priorsFrom.folds;
+    const sample = classifier.trainOn === "sample" ? this.#sample(size) : undefined;
     const split = this.split(seed);
-    const identity = {
-      split: split.id,
-      classifier: this.#plugin("classifier", classifier),
-      training: classifier.training,
-      sampleSize,
-      ...(sampleSize === undefined ? {} : { sampling: SAMPLING }),
-      fold,
-      folds,
-      seed,
-      backend: this.backend,
-      artifact: CLASSIFIER_ARTIFACT,
-    };
-    const sized = sampleSize === undefined ? "" : ` @ ${sampleSize}%`;
-    const folded = fold === undefined ? "" : ` fold ${fold + 1}/${folds}`;
-    return this.#add({
-      kind: "classifier",
-      id: stepId("classifier", identity),
-      label: `classifier ${classifier.plugin} seed ${seed}${sized}${folded}`,
-      deps: [this.#data.id, split.id],
-      identity,
-      seed,
-      dataId: this.#data.id,
-      splitId: split.id,
-      sampleSize,
-      fold,
-      folds,
-    });
+    const sized = sample === undefined ? "" : ` @ ${sample.size}%`;
+    const folded = fold === undefined ? "" : ` fold ${fold + 1}/${priorsFrom.folds}`;
+    return this.#add<ClassifierStep>(
+      "classifier",
+      `classifier ${classifier.plugin} seed ${seed}${sized}${folded}`,
+      [this.#data.id, split.id],
+      {
+        data: this.#data.id,
+        split: split.id,
+        classifier: this.#plugin("classifier", classifier),
+        training: classifier.training,
+        ...(sample ? { sample } : {}),
+        ...(fold === undefined ? {} : { fold: { index: fold, folds: priorsFrom.folds } }),
+        seed,
+        backend: this.backend,
+        artifact: CLASSIFIER_ARTIFACT,
+      },
+    );
   }
 
   cam(seed: number, size: number, xai: ResolvedRef): CamStep {
     const classifier = this.classifier(seed, size);
     const { mode, folds } = this.experiment.priorsFrom;
-    const foldClassifierIds = mode === "out-of-fold"
+    const foldClassifiers = mode === "out-of-fold"
       ? Array.from({ length: folds }, (_, fold) => this.classifier(seed, size, fold).id)
       : [];
-    const identity = {
-      classifier: classifier.id,
-      foldClassifiers: foldClassifierIds,
-      xai: this.#plugin("xai", xai),
-      backend: this.backend,
+    const { sample } = classifier.settings;
+    const outOfFold = foldClassifiers.length === 0 ? undefined : {
+      split: classifier.settings.split,
+      ...(sample ? { sample } : {}),
+      classifiers: foldClassifiers,
     };
-    return this.#add({
-      kind: "cam",
-      id: stepId("cam", identity),
-      label: `cam ${xai.plugin} seed ${seed}`,
-      deps: [this.#data.id, classifier.id, ...foldClassifierIds],
-      identity,
-      seed,
-      dataId: this.#data.id,
-      classifierId: classifier.id,
-      foldClassifierIds,
-      xai,
-    });
+    return this.#add<CamStep>(
+      "cam",
+      `cam ${xai.plugin} seed ${seed}`,
+      [this.#data.id, classifier.id, ...foldClassifiers],
+      {
+        data: this.#data.id,
+        classifier: classifier.id,
+        network: classifier.settings.classifier,
+        ...(outOfFold ? { outOfFold } : {}),
+        xai: this.#plugin("xai", xai),
+        seed,
+        backend: this.backend,
+      },
+    );
   }
 
   population(seed: number, size: number, threshold: number | undefined): PopulationStep {
     const split = this.split(seed);
-    const identity = {
-      data: this.#data.id,
-      split: split.id,
-      sampleSize: size,
-      sampling: SAMPLING,
-      seed,
-      threshold,
-    };
-    return this.#add({
-      kind: "population",
-      id: stepId("population", identity),
-      label: `population prior @ ${size}% seed ${seed}`,
-      deps: [this.#data.id, split.id],
-      identity,
-      seed,
-      dataId: this.#data.id,
-      splitId: split.id,
-      sampleSize: size,
-      threshold,
-    });
+    return this.#add<PopulationStep>(
+      "population",
+      `population prior @ ${size}% seed ${seed}`,
+      [this.#data.id, split.id],
+      {
+        data: this.#data.id,
+        split: split.id,
+        sample: this.#sample(size),
+        ...(threshold === undefined ? {} : { threshold }),
+        seed,
+      },
+    );
   }
 
   /** The step whose maps feed the named prior: a prior step, or the raw maps' step. */
@@ -188,53 +182,38 @@ class Planner {
       ? this.population(seed, size, prior.threshold)
       : this.cam(seed, size, prior.xai);
     if (prior.postprocess.length === 0) return raw;
-    const identity = {
-      cam: raw.id,
+    return this.#add<PriorStep>("prior", `prior ${name} seed ${seed}`, [raw.id], {
+      source: raw.id,
+      size: this.#data.settings.preprocess.size,
       chain: prior.postprocess.map((ref) => this.#plugin("postprocess", ref)),
-    };
-    return this.#add({
-      kind: "prior",
-      id: stepId("prior", identity),
-      label: `prior ${name} seed ${seed}`,
-      deps: [raw.id],
-      identity,
       seed,
-      camId: raw.id,
-      chain: prior.postprocess,
     });
   }
 
-  cell(seed: number, size: number, recipe: SegmenterStep["recipe"]): SegmenterStep {
+  cell(seed: number, size: number, recipe: ChannelRecipe): SegmenterStep {
     const { segmenter } = this.experiment;
     const split = this.split(seed);
-    const channels: ChannelSource[] = recipe.channels.map((name) =>
-      name === IMAGE_CHANNEL ? { name } : { name, stepId: this.priorSource(seed, size, name).id }
+    const channels = recipe.channels.map((name) =>
+      name === IMAGE_CHANNEL ? name : this.priorSource(seed, size, name).id
     );
-    const identity = {
-      data: this.#data.id,
-      split: split.id,
-      channels: channels.map((c) => c.stepId ?? c.name),
-      segmenter: this.#plugin("segmenter", segmenter),
-      training: segmenter.training,
-      sampleSize: size,
-      sampling: SAMPLING,
-      seed,
-      backend: this.backend,
-      evaluation: EVALUATION_VERSION,
-    };
-    const priorIds = channels.flatMap((c) => c.stepId ? [c.stepId] : []);
-    return this.#add<SegmenterStep>({
-      kind: "segmenter",
-      id: stepId("segmenter", identity),
-      label: `segmenter ${recipe.name} @ ${size}% seed ${seed}`,
-      deps: [this.#data.id, split.id, ...new Set(priorIds)],
-      identity,
-      seed,
-      dataId: this.#data.id,
-      splitId: split.id,
-      sampleSize: size,
-      recipe,
-      channels,
-    });
+    const step = this.#add<SegmenterStep>(
+      "segmenter",
+      `segmenter ${recipe.name} @ ${size}% seed ${seed}`,
+      [this.#data.id, split.id, ...channels.filter((c) => c !== IMAGE_CHANNEL)],
+      {
+        data: this.#data.id,
+        split: split.id,
+        channels,
+        segmenter: this.#plugin("segmenter", segmenter),
+        training: segmenter.training,
+        sample: this.#sample(size),
+        seed,
+        backend: this.backend,
+        evaluation: EVALUATION_VERSION,
+      },
+      { recipe },
+    );
+    // A recipe with the same channels as an earlier one shares its step but keeps its name.
+    return step.recipe === recipe ? step : { ...step, recipe };
   }
 }

@@ -1,93 +1,145 @@
 /**
- * Steps of the experiment graph. Each step's id hashes everything its output depends on
- * (plugin names, versions, resolved options, its inputs' ids, its seed), so equal work
- * gets equal ids and its artifact is reused.
+ * Steps of the experiment graph. The planner resolves every setting a step needs into its
+ * `settings` (plugin names, versions and options, training settings, its inputs' step ids,
+ * its seed); the step's id is the hash of exactly those settings, and the step's runner
+ * reads nothing else. Equal settings give equal ids, so finished work is reused.
  *
  * @module
  */
 import type { ChannelRecipe } from "../config/channels.ts";
-import type { ResolvedRef } from "../config/experiment.ts";
+import type { SegmenterTrainingSettings, TrainingSettings } from "../config/experiment_schema.ts";
+import type { ResolvedPreprocess } from "../steps/data/preprocess.ts";
+import type { SplitSettings } from "../steps/split/split.ts";
 import { hashOf } from "./hash.ts";
 
-/** A segmenter input channel and the step whose output feeds it (none for the image). */
-export interface ChannelSource {
-  readonly name: string;
-  /** `prior`, `cam` or `population` step id, or undefined for the grayscale image. */
-  readonly stepId?: string;
+/** A plugin as a step uses it: name, version (its output's format) and validated options. */
+export interface PluginSettings {
+  readonly plugin: string;
+  readonly version: string;
+  readonly options: Readonly<Record<string, unknown>>;
 }
 
-/** Fields every step has. */
-interface StepBase {
+/** Fields every step has; only `settings` enters the id. */
+interface StepOf<K extends string, S> {
+  readonly kind: K;
+  /** `<kind>-<hash of settings>`. */
   readonly id: string;
+  /** For people: logs, progress, reports. */
   readonly label: string;
+  /** Ids of the steps whose artifacts this one reads (all named in `settings`). */
   readonly deps: readonly string[];
-  /** What the id hashes; recorded in the artifact's manifest. */
-  readonly identity: unknown;
+  readonly settings: S;
 }
 
-/** Load and preprocess the cohort. */
-export interface DataStep extends StepBase {
-  readonly kind: "data";
+/** Load the cohort with a dataset plugin and preprocess it. */
+export interface DataSettings {
+  readonly dataset: PluginSettings;
+  readonly preprocess: ResolvedPreprocess;
 }
 
-/** Split patients into train/val/test for a seed. */
-export interface SplitStep extends StepBase {
-  readonly kind: "split";
+/** Split the patients into train/val/test for a seed. */
+export interface SplitStepSettings {
+  readonly data: string;
+  readonly split: SplitSettings;
   readonly seed: number;
-  readonly dataId: string;
 }
 
-/** Train the classifier (on all training patients, or on a sample size's subset). */
-export interface ClassifierStep extends StepBase {
-  readonly kind: "classifier";
+/** Which patients a sample size keeps, and how they are drawn. */
+export interface Sampling {
+  /** Percent of the training and validation patients. */
+  readonly size: number;
+  /** Version of the drawing procedure (bumped when it changes). */
+  readonly method: string;
+}
+
+/** Train the diagnosis classifier. */
+export interface ClassifierSettings {
+  readonly data: string;
+  readonly split: string;
+  readonly classifier: PluginSettings;
+  readonly training: TrainingSettings;
+  /** The sample size whose patients it trains on; absent: all training patients. */
+  readonly sample?: Sampling;
+  /** Out-of-fold priors: the fold (of `folds`) left out of training. */
+  readonly fold?: { readonly index: number; readonly folds: number };
   readonly seed: number;
-  readonly dataId: string;
-  readonly splitId: string;
-  /** Percent of patients, or undefined for all training patients. */
-  readonly sampleSize?: number;
-  /** Out-of-fold priors: the fold left out of training (of `folds`). */
-  readonly fold?: number;
-  readonly folds?: number;
+  readonly backend: string;
+  /** Version of the checkpoint format. */
+  readonly artifact: string;
+}
+
+/** Out-of-fold priors: fold `i`'s training patients get the maps of `classifiers[i]`. */
+export interface OutOfFoldSettings {
+  readonly split: string;
+  /** The folds are drawn over these training patients (absent: all). */
+  readonly sample?: Sampling;
+  readonly classifiers: readonly string[];
 }
 
 /** Saliency maps of every slice from a trained classifier. */
-export interface CamStep extends StepBase {
-  readonly kind: "cam";
+export interface CamSettings {
+  readonly data: string;
+  /** The classifier step whose checkpoint is explained. */
+  readonly classifier: string;
+  /** Its network plugin, for the randomisation check (a freshly initialised copy). */
+  readonly network: PluginSettings;
+  readonly outOfFold?: OutOfFoldSettings;
+  readonly xai: PluginSettings;
   readonly seed: number;
-  readonly dataId: string;
-  readonly classifierId: string;
-  /** Out-of-fold priors: classifier step per fold (fold i's training patients get its maps). */
-  readonly foldClassifierIds: readonly string[];
-  readonly xai: ResolvedRef;
+  readonly backend: string;
 }
 
-/** The population prior: mean heart mask of the labelled training patients at a size. */
-export interface PopulationStep extends StepBase {
-  readonly kind: "population";
-  readonly seed: number;
-  readonly dataId: string;
-  readonly splitId: string;
-  readonly sampleSize: number;
+/** The population prior: mean heart mask of the labelled training patients. */
+export interface PopulationSettings {
+  readonly data: string;
+  readonly split: string;
+  readonly sample: Sampling;
   readonly threshold?: number;
+  readonly seed: number;
 }
 
-/** A post-processing chain applied to a cam (or population) step's maps. */
-export interface PriorStep extends StepBase {
-  readonly kind: "prior";
+/** A post-processing chain over a cam or population step's maps. */
+export interface PriorSettings {
+  /** The cam or population step whose maps are processed. */
+  readonly source: string;
+  /** Side of the square maps, in pixels. */
+  readonly size: number;
+  readonly chain: readonly PluginSettings[];
   readonly seed: number;
-  readonly camId: string;
-  readonly chain: readonly ResolvedRef[];
 }
+
+/** Train a segmenter on one channel recipe and sample size, then evaluate it. */
+export interface SegmenterSettings {
+  readonly data: string;
+  readonly split: string;
+  /** Input channels in order: `image`, or the id of the step whose maps fill the channel. */
+  readonly channels: readonly string[];
+  readonly segmenter: PluginSettings;
+  readonly training: SegmenterTrainingSettings;
+  readonly sample: Sampling;
+  readonly seed: number;
+  readonly backend: string;
+  /** Version of the evaluation (bumped when metrics are added or fixed). */
+  readonly evaluation: string;
+}
+
+/** Load and preprocess the cohort. */
+export type DataStep = StepOf<"data", DataSettings>;
+/** Split patients into train/val/test for a seed. */
+export type SplitStep = StepOf<"split", SplitStepSettings>;
+/** Train the classifier (on all training patients, or on a sample size's subset). */
+export type ClassifierStep = StepOf<"classifier", ClassifierSettings>;
+/** Saliency maps of every slice from a trained classifier. */
+export type CamStep = StepOf<"cam", CamSettings>;
+/** The population prior of a sample size. */
+export type PopulationStep = StepOf<"population", PopulationSettings>;
+/** A post-processing chain applied to a cam (or population) step's maps. */
+export type PriorStep = StepOf<"prior", PriorSettings>;
 
 /** Train one segmenter and evaluate it on the test patients: a grid cell. */
-export interface SegmenterStep extends StepBase {
-  readonly kind: "segmenter";
-  readonly seed: number;
-  readonly dataId: string;
-  readonly splitId: string;
-  readonly sampleSize: number;
+export interface SegmenterStep extends StepOf<"segmenter", SegmenterSettings> {
+  /** The recipe as named in the experiment (for reports; not part of the id). */
   readonly recipe: ChannelRecipe;
-  readonly channels: readonly ChannelSource[];
 }
 
 /** Any step. */
@@ -103,7 +155,26 @@ export type Step =
 /** The kind names of steps. */
 export type StepKind = Step["kind"];
 
-/** A step id: the kind and a hash of the identity, e.g. `classifier-3f2a…`. */
-export function stepId(kind: StepKind, identity: unknown): string {
-  return `${kind}-${hashOf(identity)}`;
+/** Every step kind, in pipeline order. */
+export const STEP_KINDS = [
+  "data",
+  "split",
+  "classifier",
+  "cam",
+  "population",
+  "prior",
+  "segmenter",
+] as const satisfies readonly StepKind[];
+
+/** A step id: the kind and a hash of the settings, e.g. `classifier-3f2a…`. */
+export function stepId(kind: StepKind, settings: unknown): string {
+  return `${kind}-${hashOf(settings)}`;
+}
+
+/** The prior channels of a cell: the recipe's prior name and the step whose maps fill it. */
+export function priorChannels(cell: SegmenterStep): { name: string; step: string }[] {
+  return cell.recipe.channels.flatMap((name, i) => {
+    const step = cell.settings.channels[i];
+    return step === name ? [] : [{ name, step }];
+  });
 }

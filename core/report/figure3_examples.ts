@@ -14,7 +14,7 @@ import type { StepEnv } from "../steps/env.ts";
 import { loadMaps } from "../steps/prior/maps.ts";
 import { loadPredictions } from "../steps/segmenter/segmenter_step.ts";
 import { loadSplit } from "../steps/split/split_step.ts";
-import type { SegmenterStep } from "../plan/step.ts";
+import { priorChannels, type SegmenterStep } from "../plan/step.ts";
 import { type OverlayExample, pickExamples } from "./figure3.ts";
 
 /** Which cells Figure 3 shows. */
@@ -33,14 +33,15 @@ export function figure3Source(
   const finished = new Set(results.filter((r) => r.status === "done").map((r) => r.id));
   const cell = (recipe: string, size: number, seed: number) =>
     graph.cells.find((c) =>
-      c.recipe.name === recipe && c.sampleSize === size && c.seed === seed && finished.has(c.id)
+      c.recipe.name === recipe && c.settings.sample.size === size && c.settings.seed === seed &&
+      finished.has(c.id)
     );
   const candidates = [...graph.cells].sort((a, b) =>
-    a.sampleSize - b.sampleSize || a.seed - b.seed
+    a.settings.sample.size - b.settings.sample.size || a.settings.seed - b.settings.seed
   );
   for (const c of candidates) {
-    const proposed = cell(comparison.proposed, c.sampleSize, c.seed);
-    const baseline = cell(comparison.baseline, c.sampleSize, c.seed);
+    const proposed = cell(comparison.proposed, c.settings.sample.size, c.settings.seed);
+    const baseline = cell(comparison.baseline, c.settings.sample.size, c.settings.seed);
     if (proposed && baseline) return { proposed, baseline };
   }
   return undefined;
@@ -57,11 +58,11 @@ export async function figure3Examples(
   count: number,
 ): Promise<{ examples: OverlayExample[]; size: number }> {
   const { proposed, baseline } = source;
-  const data = await loadData(env, proposed.dataId);
-  const split = await loadSplit(env, proposed.splitId);
-  const priorChannel = proposed.channels.find((c) => c.stepId !== undefined);
+  const data = await loadData(env, proposed.settings.data);
+  const split = await loadSplit(env, proposed.settings.split);
+  const priorChannel = priorChannels(proposed)[0];
   const priors = new Map<string, Float32Array>();
-  if (priorChannel) priors.set(priorChannel.name, await loadMaps(env, priorChannel.stepId!));
+  if (priorChannel) priors.set(priorChannel.name, await loadMaps(env, priorChannel.step));
   const test = patientSubset(data.prepared, priors, split.test);
   const { size } = test.slices;
   const pixels = size * size;

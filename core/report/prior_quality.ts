@@ -11,7 +11,7 @@ import { loadData } from "../steps/data/data_step.ts";
 import type { StepEnv } from "../steps/env.ts";
 import { loadMaps, loadRandomisation } from "../steps/prior/maps.ts";
 import { loadSplit } from "../steps/split/split_step.ts";
-import type { SegmenterStep, Step } from "../plan/step.ts";
+import { priorChannels, type SegmenterStep, type Step } from "../plan/step.ts";
 import { camQuality, type OverlapScores } from "../xai/cam_quality.ts";
 import { escapeHtml } from "./table1.ts";
 
@@ -33,7 +33,7 @@ const THRESHOLD = 0.5;
 /** The cam step a prior step derives from, or the step itself. */
 function rootOf(graph: StepGraph, step: Step): Step {
   if (step.kind !== "prior") return step;
-  return graph.steps.find((s) => s.id === step.camId) ?? step;
+  return graph.steps.find((s) => s.id === step.settings.source) ?? step;
 }
 
 async function qualityOf(
@@ -43,8 +43,8 @@ async function qualityOf(
   name: string,
   stepId: string,
 ) {
-  const data = await loadData(env, cell.dataId);
-  const split = await loadSplit(env, cell.splitId);
+  const data = await loadData(env, cell.settings.data);
+  const split = await loadSplit(env, cell.settings.split);
   const priors = new Map([[name, await loadMaps(env, stepId)]]);
   const test = patientSubset(data.prepared, priors, split.test);
   const pixels = test.slices.size * test.slices.size;
@@ -55,8 +55,8 @@ async function qualityOf(
   const randomisation = root.kind === "cam" ? await loadRandomisation(env, root.id) : undefined;
   return {
     prior: name,
-    seed: cell.seed,
-    sampleSize: root.kind === "population" ? cell.sampleSize : undefined,
+    seed: cell.settings.seed,
+    sampleSize: root.kind === "population" ? cell.settings.sample.size : undefined,
     stepId,
     threshold: THRESHOLD,
     mean: quality.mean,
@@ -73,10 +73,10 @@ export async function priorQuality(
   const seen = new Set<string>();
   const rows: PriorQuality[] = [];
   for (const cell of graph.cells.filter((c) => finished.has(c.id))) {
-    for (const channel of cell.channels) {
-      if (!channel.stepId || seen.has(channel.stepId)) continue;
-      seen.add(channel.stepId);
-      rows.push(await qualityOf(env, graph, cell, channel.name, channel.stepId));
+    for (const channel of priorChannels(cell)) {
+      if (seen.has(channel.step)) continue;
+      seen.add(channel.step);
+      rows.push(await qualityOf(env, graph, cell, channel.name, channel.step));
     }
   }
   return rows;

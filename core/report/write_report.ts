@@ -10,6 +10,7 @@ import type { CellResult } from "../run/results.ts";
 import { SEGMENTATION_CLASSES } from "../plugin/cohort.ts";
 import type { StepGraph } from "../plan/planner.ts";
 import type { StepEnv } from "../steps/env.ts";
+import type { Experiment } from "../config/experiment.ts";
 import { compareRecipes } from "./comparisons.ts";
 import { figure2Svg } from "./figure2.ts";
 import { figure3Png } from "./figure3.ts";
@@ -64,12 +65,12 @@ export function resultsCsv(results: readonly CellResult[]): string {
 /** Writes every report file into `<out>/report/`; returns the folder. */
 export async function writeReport(
   env: StepEnv,
+  experiment: Experiment,
   graph: StepGraph,
   results: readonly CellResult[],
 ): Promise<string> {
   const dir = join(env.outDir, "report");
   const write = (name: string, text: string) => writeTextAtomic(join(dir, name), text);
-  const { experiment } = env;
   const table = table1(results);
   const comparisons = compareRecipes(results, experiment.report.comparisons);
   await write("results.json", JSON.stringify(results, null, 2));
@@ -78,7 +79,7 @@ export async function writeReport(
   await write("table1.html", table1Html(table) + "\n");
   await write("comparisons.json", JSON.stringify(comparisons, null, 2));
   if (comparisons.length > 0) await write("figure2.svg", await figure2Svg(comparisons));
-  const figure3Caption = await writeFigure3(env, graph, results, dir);
+  const figure3Caption = await writeFigure3(env, experiment.report, graph, results, dir);
   const finished = new Set(results.filter((r) => r.status === "done").map((r) => r.id));
   const quality = await priorQuality(env, graph, finished);
   await write("prior_quality.json", JSON.stringify(quality, null, 2));
@@ -104,19 +105,20 @@ export async function writeReport(
 
 async function writeFigure3(
   env: StepEnv,
+  report: Experiment["report"],
   graph: StepGraph,
   results: readonly CellResult[],
   dir: string,
 ): Promise<string | undefined> {
-  const source = figure3Source(graph, results, env.experiment.report.comparisons[0]);
+  const source = figure3Source(graph, results, report.comparisons[0]);
   if (!source) return undefined;
-  const { examples, size } = await figure3Examples(env, source, env.experiment.report.examples);
+  const { examples, size } = await figure3Examples(env, source, report.examples);
   if (examples.length === 0) return undefined;
   await Deno.mkdir(dir, { recursive: true });
   const temp = join(dir, `.figure3.png.tmp-${Deno.pid}`);
   await Deno.writeFile(temp, figure3Png(examples, size));
   await Deno.rename(temp, join(dir, "figure3.png"));
   const { proposed, baseline } = source;
-  return `${proposed.recipe.name} vs ${baseline.recipe.name} at ${proposed.sampleSize}% ` +
-    `of the patients, seed ${proposed.seed}, test slices with the largest hearts`;
+  return `${proposed.recipe.name} vs ${baseline.recipe.name} at ${proposed.settings.sample.size}% ` +
+    `of the patients, seed ${proposed.settings.seed}, test slices with the largest hearts`;
 }

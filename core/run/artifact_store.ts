@@ -17,8 +17,8 @@ export interface Manifest {
   readonly label: string;
   readonly finishedAt: string;
   readonly seconds: number;
-  /** Everything the hash was computed from. */
-  readonly identity: unknown;
+  /** The step's settings: exactly what its id hashes. */
+  readonly settings: unknown;
 }
 
 /** Artifacts by step id under one folder. */

@@ -78,7 +78,7 @@ export async function executeLocally(
     const stepLog = fileLogger(stepLogPath(env.outDir, step.id));
     stepLog.info(`start ${step.label}`);
     try {
-      await runStep({ ...env, log: teeLogger(env.log, stepLog), stepLog }, graph, step);
+      await runStep({ ...env, log: teeLogger(env.log, stepLog), stepLog }, step);
       stepLog.info("finished");
       await clearFailure(env, step.id);
       computed.push(step.id);

@@ -33,8 +33,8 @@ export async function collectResults(
       id: cell.id,
       recipe: cell.recipe.name,
       channels: cell.recipe.channels,
-      sampleSize: cell.sampleSize,
-      seed: cell.seed,
+      sampleSize: cell.settings.sample.size,
+      seed: cell.settings.seed,
       backend: env.backend,
     };
     if (await env.store.has(cell.id)) {

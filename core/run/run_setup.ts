@@ -49,7 +49,6 @@ export async function setUpRun(
   const backend = await resolveBackend(experiment.backend, registry, context);
   const graph = planSteps(experiment, registry, backend.tfBackend);
   const env: StepEnv = {
-    experiment,
     registry,
     store: storeOf(options.outDir),
     outDir: options.outDir,

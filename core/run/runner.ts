@@ -51,7 +51,7 @@ export async function runExperiment(
     backendPlugin: backend.name,
   });
   const results = await collectResults(env, graph, execution.failed);
-  const reportDir = await writeReport(env, graph, results);
+  const reportDir = await writeReport(env, experiment, graph, results);
   return {
     backend: backend.tfBackend,
     backendDescription: backend.description,

@@ -10,7 +10,6 @@ import { CampriorError, ConfigError, InterruptedError } from "../util/errors.ts"
 import { failurePath, type StepFailure, stepLogPath } from "./execute_local.ts";
 import type { Experiment } from "../config/experiment.ts";
 import { fileLogger, type Logger, teeLogger } from "../util/logger.ts";
-import type { StepGraph } from "../plan/planner.ts";
 import type { Progress } from "../util/progress.ts";
 import type { Registry } from "../plugin/registry.ts";
 import { setUpRun } from "./run_setup.ts";
@@ -49,7 +48,7 @@ export async function runOneStep(
     return false;
   }
   await assertDepsFinished(env, graph.steps, step);
-  await runRecorded(env, graph, step);
+  await runRecorded(env, step);
   return true;
 }
 
@@ -69,12 +68,12 @@ async function assertDepsFinished(env: StepEnv, steps: readonly Step[], step: St
 }
 
 /** Runs the step with its own log file (as the local executor keeps), recording a failure. */
-async function runRecorded(env: StepEnv, graph: StepGraph, step: Step) {
+async function runRecorded(env: StepEnv, step: Step) {
   env.log.info(`${step.label} (${step.id})`);
   const stepLog = fileLogger(stepLogPath(env.outDir, step.id));
   stepLog.info(`start ${step.label}`);
   try {
-    await runStep({ ...env, log: teeLogger(env.log, stepLog), stepLog }, graph, step);
+    await runStep({ ...env, log: teeLogger(env.log, stepLog), stepLog }, step);
     stepLog.info("finished");
     await Deno.remove(failurePath(env.outDir, step.id)).catch(() => {});
   } catch (error) {

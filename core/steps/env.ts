@@ -1,11 +1,11 @@
 /**
- * What a step needs to run: the experiment, plugins, artifact store, and an in-memory
- * cache of loaded artifacts so a run reads each one once.
+ * What a step needs to run besides its own settings: plugins, the artifact store, the
+ * backend, logging and cancellation, and an in-memory cache of loaded artifacts so a run
+ * reads each one once. It holds no experiment: a step reads only its settings.
  *
  * @module
  */
 import { join } from "node:path";
-import type { Experiment } from "../config/experiment.ts";
 import type { Logger } from "../util/logger.ts";
 import type { PluginContext } from "../plugin/plugin.ts";
 import type { Progress } from "../util/progress.ts";
@@ -15,7 +15,6 @@ import type { Step } from "../plan/step.ts";
 
 /** Shared by every step of a run. */
 export interface StepEnv {
-  readonly experiment: Experiment;
   readonly registry: Registry;
   readonly store: ArtifactStore;
   readonly outDir: string;
@@ -42,6 +41,6 @@ export function pluginContext(env: StepEnv, seed: number): PluginContext {
 }
 
 /** The manifest fields of a step's artifact. */
-export function describeStep(step: Step): { kind: string; label: string; identity: unknown } {
-  return { kind: step.kind, label: step.label, identity: step.identity };
+export function describeStep(step: Step): { kind: string; label: string; settings: unknown } {
+  return { kind: step.kind, label: step.label, settings: step.settings };
 }

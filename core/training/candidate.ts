@@ -7,7 +7,6 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import type * as tfl from "@tensorflow/tfjs-layers";
-import type { Experiment } from "../config/experiment.ts";
 import type { PluginContext } from "../plugin/plugin.ts";
 import type { Registry } from "../plugin/registry.ts";
 import {
@@ -31,6 +30,7 @@ import {
   withLearningRate,
 } from "./search.ts";
 import { formatZodIssues } from "../util/zod_format.ts";
+import type { TrainingSettings } from "./settings.ts";
 
 /** The plugin's options with the candidate's dropout, validated by the plugin's schema. */
 export function candidateOptions(
@@ -69,9 +69,16 @@ export function logSearch<T>(log: Logger, label: string, outcome: SearchOutcome<
   log.info(`${label} search picked ${describeCandidate(outcome.best)}`);
 }
 
+/** A network plugin and how to train it, as a step's settings give them. */
+export interface ModelTraining<T extends { readonly learningRate: number } = TrainingSettings> {
+  readonly plugin: string;
+  readonly options: Readonly<Record<string, unknown>>;
+  readonly training: T;
+}
+
 /** Everything one candidate training run needs besides the candidate and the model. */
-export interface CandidateRun {
-  readonly experiment: Experiment;
+export interface CandidateRun<T extends { readonly learningRate: number } = TrainingSettings> {
+  readonly model: ModelTraining<T>;
   readonly registry: Registry;
   readonly context: PluginContext;
   readonly size: number;
@@ -92,8 +99,8 @@ export interface CandidateTraining {
  * Trains a freshly built `model` with the candidate's learning rate on the run's data;
  * disposes the model when training fails.
  */
-export async function fitCandidate(
-  run: CandidateRun,
+export async function fitCandidate<T extends { readonly learningRate: number }>(
+  run: CandidateRun<T>,
   candidate: Candidate,
   model: tfl.LayersModel,
   training: CandidateTraining,

@@ -9,11 +9,10 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type * as tfl from "@tensorflow/tfjs-layers";
 import { CampriorError, throwIfInterrupted } from "../util/errors.ts";
-import type { TrainingSettings } from "../config/experiment_schema.ts";
 import { deriveSeed, seededRandom, shuffled } from "../util/random.ts";
 import { EarlyStopping } from "./early_stopping.ts";
-import { makeOptimizer, type ScheduledOptimizer } from "./optimizer.ts";
-import { makeSchedule } from "./schedule.ts";
+import { makeOptimizer, type OptimizerSettings, type ScheduledOptimizer } from "./optimizer.ts";
+import { makeSchedule, type ScheduleSettings } from "./schedule.ts";
 
 /** Inputs and targets on the device; row i of each belongs together. */
 export interface TensorDataset {
@@ -44,11 +43,14 @@ export interface EpochReport {
   readonly seconds: number;
 }
 
-/** The settings {@linkcode fit} reads. */
-export type FitSettings = Pick<
-  TrainingSettings,
-  "epochs" | "batchSize" | "learningRate" | "optimizer" | "momentum" | "patience" | "schedule"
->;
+/** The settings {@linkcode fit} reads (a subset of the experiment's training settings). */
+export interface FitSettings extends OptimizerSettings {
+  readonly epochs: number;
+  readonly batchSize: number;
+  /** Epochs without validation-loss improvement before stopping. */
+  readonly patience: number;
+  readonly schedule: ScheduleSettings;
+}
 
 /** Options of {@linkcode fit}. */
 export interface FitOptions {

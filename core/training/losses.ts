@@ -126,7 +126,22 @@ export interface SegmenterOutput {
 /** A segmentation loss on a segmenter's output and one-hot targets. */
 export type SegmentationLoss = (output: SegmenterOutput, oneHot: tf.Tensor4D) => tf.Scalar;
 
-const TERMS: Record<string, (weights?: tf.Tensor1D) => SegmentationLoss> = {
+/** The loss terms a segmentation loss sums. */
+export type LossTerm = "iou" | "dice" | "crossentropy";
+
+/** A segmentation loss as named in experiment files: a term, or `a+b` for their sum. */
+export type SegmentationLossName = LossTerm | `${LossTerm}+${LossTerm}`;
+
+/** The losses experiment files offer (the paper trained on soft IoU). */
+export const SEGMENTATION_LOSSES = [
+  "iou",
+  "dice",
+  "crossentropy",
+  "crossentropy+dice",
+  "crossentropy+iou",
+] as const satisfies readonly SegmentationLossName[];
+
+const TERMS: Record<LossTerm, (weights?: tf.Tensor1D) => SegmentationLoss> = {
   iou: () => (out, oneHot) => softIoULoss(out.probs, oneHot),
   dice: () => (out, oneHot) => softDiceLoss(out.probs, oneHot),
   crossentropy: (weights) => (out, oneHot) =>
@@ -141,10 +156,13 @@ const TERMS: Record<string, (weights?: tf.Tensor1D) => SegmentationLoss> = {
  * logits when the output has them. When the output has logits and the active backend
  * supplies a fused version (`fused_loss.ts`), that computes it.
  */
-export function segmentationLoss(name: string, classWeights?: tf.Tensor1D): SegmentationLoss {
+export function segmentationLoss(
+  name: SegmentationLossName,
+  classWeights?: tf.Tensor1D,
+): SegmentationLoss {
   const names = name.split("+");
   const terms = names.map((term) => {
-    const loss = TERMS[term];
+    const loss = TERMS[term as LossTerm];
     if (!loss) throw new Error(`unknown segmentation loss term "${term}" in "${name}"`);
     return loss(classWeights);
   });

@@ -5,7 +5,14 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import type { TrainingSettings } from "../config/experiment_schema.ts";
+
+/** Which optimizer, at what base rate. */
+export interface OptimizerSettings {
+  readonly optimizer: "adam" | "sgd";
+  readonly learningRate: number;
+  /** SGD only. */
+  readonly momentum: number;
+}
 
 /** An optimizer whose learning rate can be changed while training. */
 export interface ScheduledOptimizer {
@@ -38,7 +45,7 @@ class DisposableMomentum extends tf.MomentumOptimizer {
 
 /** Adam, or SGD with momentum (the paper's choice for VGG16), at `rate` (default: settings). */
 export function makeOptimizer(
-  settings: Pick<TrainingSettings, "optimizer" | "learningRate" | "momentum">,
+  settings: OptimizerSettings,
   rate = settings.learningRate,
 ): ScheduledOptimizer {
   if (settings.optimizer === "sgd") {

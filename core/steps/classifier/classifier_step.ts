@@ -20,15 +20,15 @@ import { type DataArtifact, loadData } from "../data/data_step.ts";
 import { describeStep, pluginContext, type StepEnv } from "../env.ts";
 import { epochProgress } from "../epoch_progress.ts";
 import { loadSplit, sampledPatients } from "../split/split_step.ts";
-import type { ClassifierStep } from "../../plan/step.ts";
+import type { ClassifierSettings, ClassifierStep, PluginSettings } from "../../plan/step.ts";
 
-/** A freshly initialised network of the experiment's classifier. */
+/** A freshly initialised network of a classifier plugin. */
 export async function buildNetwork(
   env: StepEnv,
+  { plugin, options }: PluginSettings,
   seed: number,
   size: number,
 ): Promise<ClassifierNetwork> {
-  const { plugin, options } = env.experiment.classifier;
   const instance = await env.registry.get("classifier", plugin).create(
     options,
     pluginContext(env, seed),
@@ -38,8 +38,8 @@ export async function buildNetwork(
 
 /** Diagnosis metrics of the classifier on the test slices. */
 async function testMetrics(network: ClassifierNetwork, env: StepEnv, step: ClassifierStep) {
-  const data = await loadData(env, step.dataId);
-  const split = await loadSplit(env, step.splitId);
+  const data = await loadData(env, step.settings.data);
+  const split = await loadSplit(env, step.settings.split);
   const test = patientSubset(data.prepared, new Map(), split.test).slices;
   if (test.count === 0) return undefined;
   const inputs = inputTensor(test, [IMAGE_CHANNEL], new Map());
@@ -59,14 +59,12 @@ async function testMetrics(network: ClassifierNetwork, env: StepEnv, step: Class
 export function trainingPatients(
   data: DataArtifact,
   split: PatientSplit,
-  step: ClassifierStep,
+  { sample, fold, seed }: Pick<ClassifierSettings, "sample" | "fold" | "seed">,
 ): { train: readonly string[]; val: readonly string[] } {
-  const patients = step.sampleSize === undefined
-    ? split
-    : sampledPatients(data, split, step.sampleSize, step.seed);
-  if (step.fold === undefined) return patients;
-  const folds = foldsOf(data, patients.train, step.folds!, step.seed);
-  return { train: patients.train.filter((id) => folds.get(id) !== step.fold), val: patients.val };
+  const patients = sample === undefined ? split : sampledPatients(data, split, sample.size, seed);
+  if (fold === undefined) return patients;
+  const folds = foldsOf(data, patients.train, fold.folds, seed);
+  return { train: patients.train.filter((id) => folds.get(id) !== fold.index), val: patients.val };
 }
 
 /** Fold of each of the given training patients. */
@@ -82,22 +80,16 @@ export function foldsOf(
 
 /** Trains the classifier and writes its weights, history and test metrics. */
 export async function runClassifierStep(env: StepEnv, step: ClassifierStep): Promise<void> {
-  const data = await loadData(env, step.dataId);
-  const split = await loadSplit(env, step.splitId);
-  const patients = trainingPatients(data, split, step);
+  const { settings } = step;
+  const data = await loadData(env, settings.data);
+  const split = await loadSplit(env, settings.split);
+  const patients = trainingPatients(data, split, settings);
   const train = patientSubset(data.prepared, new Map(), patients.train).slices;
   const val = patientSubset(data.prepared, new Map(), patients.val).slices;
-  const { experiment } = env;
-  const progress = epochProgress(env, step.label, experiment.classifier.training.epochs);
-  const context = pluginContext(env, step.seed);
-  const trained = await trainClassifier(
-    experiment,
-    env.registry,
-    context,
-    train,
-    val,
-    progress.onEpoch,
-  )
+  const progress = epochProgress(env, step.label, settings.training.epochs);
+  const context = pluginContext(env, settings.seed);
+  const model = { ...settings.classifier, training: settings.training };
+  const trained = await trainClassifier(model, env.registry, context, train, val, progress.onEpoch)
     .finally(progress.finish);
   try {
     const metrics = await testMetrics(trained.network, env, step);
@@ -114,7 +106,7 @@ export async function runClassifierStep(env: StepEnv, step: ClassifierStep): Pro
   }
 }
 
-/** Loads the trained classifier from its checkpoint; the caller disposes `network.model`. */
-export function loadClassifier(env: StepEnv, step: ClassifierStep): Promise<ClassifierNetwork> {
-  return loadClassifierCheckpoint(env.store.dir(step.id));
+/** Loads a trained classifier from its step's checkpoint; the caller disposes `network.model`. */
+export function loadClassifier(env: StepEnv, id: string): Promise<ClassifierNetwork> {
+  return loadClassifierCheckpoint(env.store.dir(id));
 }

@@ -8,7 +8,6 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { DIAGNOSES, diagnosisIndex } from "../../plugin/cohort.ts";
 import type { PreparedSlices } from "../data/prepared.ts";
-import type { Experiment } from "../../config/experiment.ts";
 import type { ClassifierNetwork, PluginContext } from "../../plugin/plugin.ts";
 import type { Registry } from "../../plugin/registry.ts";
 import { batchAugmenter } from "../../training/augment.ts";
@@ -34,6 +33,7 @@ import {
   classWeightTensor,
   fitCandidate,
   logSearch,
+  type ModelTraining,
 } from "../../training/candidate.ts";
 
 /** A trained classifier and how its training went. */
@@ -71,7 +71,7 @@ function classifierLoss(weights: tf.Tensor1D | undefined): BatchLoss {
 
 /** Builds a fresh network with the candidate's options and trains it. */
 async function trainCandidate(run: CandidateRun, candidate: Candidate) {
-  const { plugin, options, training } = run.experiment.classifier;
+  const { plugin, options, training } = run.model;
   const definition = run.registry.get("classifier", plugin);
   const instance = await definition.create(
     candidateOptions(definition, options, candidate),
@@ -90,22 +90,22 @@ async function trainCandidate(run: CandidateRun, candidate: Candidate) {
 }
 
 /**
- * Builds the experiment's classifier and trains it on `train`, stopping early on `val`;
+ * Builds the classifier `model` names and trains it on `train`, stopping early on `val`;
  * with `training.search`, trains every candidate and keeps the best on `val`.
  */
 export async function trainClassifier(
-  experiment: Experiment,
+  model: ModelTraining,
   registry: Registry,
   context: PluginContext,
   train: PreparedSlices,
   val: PreparedSlices,
   onEpoch?: (report: EpochReport) => void,
 ): Promise<TrainedClassifier> {
-  const { plugin, training } = experiment.classifier;
+  const { plugin, training } = model;
   const labels = diagnosisLabels(train);
   const weights = classWeightTensor(training.classWeights, labels, DIAGNOSES.length);
   const run: CandidateRun = {
-    experiment,
+    model,
     registry,
     context,
     size: train.size,

@@ -29,7 +29,7 @@ interface DataIndex {
 
 /** Loads the dataset, preprocesses it and writes the artifact. */
 export async function runDataStep(env: StepEnv, step: DataStep): Promise<void> {
-  const { dataset, preprocess } = env.experiment;
+  const { dataset, preprocess } = step.settings;
   const plugin = env.registry.get("dataset", dataset.plugin);
   const cohort = await (await plugin.create(dataset.options, pluginContext(env, 0))).load();
   const prepared = preprocessSlices(cohort.slices, preprocess);

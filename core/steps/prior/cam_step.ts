@@ -7,7 +7,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { IMAGE_CHANNEL } from "../../config/channels.ts";
-import type { CamStep, ClassifierStep } from "../../plan/step.ts";
+import type { CamSettings, CamStep } from "../../plan/step.ts";
 import type { ClassifierNetwork } from "../../plugin/plugin.ts";
 import { modelRandomisationTest } from "../../xai/cam_quality.ts";
 import {
@@ -33,13 +33,16 @@ const SANITY_SLICES = 32;
  */
 async function randomisationCheck(
   env: StepEnv,
-  step: CamStep,
+  settings: CamSettings,
   network: ClassifierNetwork,
   prepared: PreparedSlices,
 ) {
-  const context = pluginContext(env, step.seed);
-  const xai = await env.registry.get("xai", step.xai.plugin).create(step.xai.options, context);
-  const randomised = await buildNetwork(env, step.seed + 7919, prepared.size);
+  const { xai: ref, seed } = settings;
+  const xai = await env.registry.get("xai", ref.plugin).create(
+    ref.options,
+    pluginContext(env, seed),
+  );
+  const randomised = await buildNetwork(env, settings.network, seed + 7919, prepared.size);
   const count = Math.min(SANITY_SLICES, prepared.count);
   const images = tf.tidy(() =>
     tf.slice(inputTensor(prepared, [IMAGE_CHANNEL], new Map()), 0, count) as tf.Tensor4D
@@ -59,26 +62,26 @@ async function randomisationCheck(
  */
 async function replaceOutOfFold(
   env: StepEnv,
-  step: CamStep,
-  folds: readonly ClassifierStep[],
+  settings: CamSettings,
   maps: Float32Array,
 ): Promise<void> {
-  if (folds.length === 0) return;
-  const data = await loadData(env, step.dataId);
-  const split = await loadSplit(env, folds[0].splitId);
-  const train = trainingPatients(data, split, { ...folds[0], fold: undefined });
-  const foldOf = foldsOf(data, train.train, folds.length, folds[0].seed);
+  const { outOfFold, seed } = settings;
+  if (!outOfFold) return;
+  const data = await loadData(env, settings.data);
+  const split = await loadSplit(env, outOfFold.split);
+  const train = trainingPatients(data, split, { sample: outOfFold.sample, seed });
+  const foldOf = foldsOf(data, train.train, outOfFold.classifiers.length, seed);
   const pixels = data.prepared.size * data.prepared.size;
-  for (const classifier of folds) {
+  for (const [fold, classifier] of outOfFold.classifiers.entries()) {
     const indices = data.prepared.meta.flatMap((m, i) =>
-      foldOf.get(m.patientId) === classifier.fold ? [i] : []
+      foldOf.get(m.patientId) === fold ? [i] : []
     );
     const held = new Set(indices);
     const slices = selectSlices(data.prepared, (_m, i) => held.has(i));
     const network = await loadClassifier(env, classifier);
     try {
-      const context = pluginContext(env, step.seed);
-      const foldMaps = await explainAll(env.registry, step.xai, context, network, slices);
+      const context = pluginContext(env, seed);
+      const foldMaps = await explainAll(env.registry, settings.xai, context, network, slices);
       indices.forEach((slice, k) =>
         maps.set(foldMaps.subarray(k * pixels, (k + 1) * pixels), slice * pixels)
       );
@@ -89,19 +92,15 @@ async function replaceOutOfFold(
 }
 
 /** Computes the saliency maps of every slice. */
-export async function runCamStep(
-  env: StepEnv,
-  step: CamStep,
-  classifier: ClassifierStep,
-  folds: readonly ClassifierStep[],
-): Promise<void> {
-  const { prepared } = await loadData(env, step.dataId);
-  const network = await loadClassifier(env, classifier);
+export async function runCamStep(env: StepEnv, step: CamStep): Promise<void> {
+  const { settings } = step;
+  const { prepared } = await loadData(env, settings.data);
+  const network = await loadClassifier(env, settings.classifier);
   try {
-    const context = pluginContext(env, step.seed);
-    const maps = await explainAll(env.registry, step.xai, context, network, prepared);
-    await replaceOutOfFold(env, step, folds, maps);
-    const randomisation = await randomisationCheck(env, step, network, prepared);
+    const context = pluginContext(env, settings.seed);
+    const maps = await explainAll(env.registry, settings.xai, context, network, prepared);
+    await replaceOutOfFold(env, settings, maps);
+    const randomisation = await randomisationCheck(env, settings, network, prepared);
     env.log.info(
       `${step.label}: maps vs randomised classifier: Spearman ${randomisation.spearman.toFixed(3)}`,
     );

@@ -19,12 +19,13 @@ import { populationPrior } from "./population_prior.ts";
  * only it is stored.
  */
 export async function runPopulationStep(env: StepEnv, step: PopulationStep): Promise<void> {
-  const data = await loadData(env, step.dataId);
-  const split = await loadSplit(env, step.splitId);
-  const labelled = sampledPatients(data, split, step.sampleSize, step.seed).train;
+  const { settings } = step;
+  const data = await loadData(env, settings.data);
+  const split = await loadSplit(env, settings.split);
+  const labelled = sampledPatients(data, split, settings.sample.size, settings.seed).train;
   const { slices } = patientSubset(data.prepared, new Map(), labelled);
   const { size } = slices;
-  const prior = populationPrior(slices.labels, size, size, { threshold: step.threshold });
+  const prior = populationPrior(slices.labels, size, size, { threshold: settings.threshold });
   await env.store.commit(step.id, describeStep(step), async (dir) => {
     await writeArray(join(dir, "map.f32"), prior.data);
     await Deno.writeTextFile(

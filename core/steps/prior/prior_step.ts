@@ -10,8 +10,9 @@ import { postprocessAll } from "./compute_maps.ts";
 import { commitMaps, loadMaps } from "./maps.ts";
 
 /** Applies the prior's post-processing chain to its cam step's maps. */
-export async function runPriorStep(env: StepEnv, step: PriorStep, size: number): Promise<void> {
-  const cams = await loadMaps(env, step.camId);
-  const context = pluginContext(env, step.seed);
-  await commitMaps(env, step, await postprocessAll(env.registry, step.chain, context, cams, size));
+export async function runPriorStep(env: StepEnv, step: PriorStep): Promise<void> {
+  const { source, size, chain, seed } = step.settings;
+  const maps = await loadMaps(env, source);
+  const context = pluginContext(env, seed);
+  await commitMaps(env, step, await postprocessAll(env.registry, chain, context, maps, size));
 }

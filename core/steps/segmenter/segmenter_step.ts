@@ -5,6 +5,7 @@
  * @module
  */
 import { join } from "node:path";
+import { IMAGE_CHANNEL } from "../../config/channels.ts";
 import { SEGMENTATION_CLASSES } from "../../plugin/cohort.ts";
 import type { PreparedSlices } from "../data/prepared.ts";
 import { SegmentationConfusion, segmentationMetrics } from "../../metrics/segmentation.ts";
@@ -43,10 +44,11 @@ export interface CellMetrics {
   readonly seconds: number;
 }
 
-async function priorMaps(env: StepEnv, step: SegmenterStep): Promise<PriorMaps> {
+/** The maps of every prior channel, by the id of the step that made them. */
+async function priorMaps(env: StepEnv, channels: readonly string[]): Promise<PriorMaps> {
   const maps = new Map<string, Float32Array>();
-  for (const channel of step.channels) {
-    if (channel.stepId) maps.set(channel.name, await loadMaps(env, channel.stepId));
+  for (const channel of channels) {
+    if (channel !== IMAGE_CHANNEL) maps.set(channel, await loadMaps(env, channel));
   }
   return maps;
 }
@@ -75,23 +77,20 @@ function perPatientMetrics(test: PreparedSlices, predictions: Uint8Array): Patie
 /** Trains and evaluates one cell, writing `metrics.json` and `predictions.u8`. */
 export async function runSegmenterStep(env: StepEnv, step: SegmenterStep): Promise<void> {
   const started = performance.now();
-  const data = await loadData(env, step.dataId);
-  const split = await loadSplit(env, step.splitId);
-  const priors = await priorMaps(env, step);
-  const sampled = sampledPatients(data, split, step.sampleSize, step.seed);
+  const { settings } = step;
+  const data = await loadData(env, settings.data);
+  const split = await loadSplit(env, settings.split);
+  const priors = await priorMaps(env, settings.channels);
+  const sampled = sampledPatients(data, split, settings.sample.size, settings.seed);
   const [train, val, test] = [sampled.train, sampled.val, split.test].map((ids) =>
     patientSubset(data.prepared, priors, ids)
   );
-  const progress = epochProgress(
-    env,
-    step.label,
-    env.experiment.segmenter.training.epochs,
-  );
+  const progress = epochProgress(env, step.label, settings.training.epochs);
   const outcome = await trainSegmenter(
-    env.experiment,
+    { ...settings.segmenter, training: settings.training },
     env.registry,
-    pluginContext(env, step.seed),
-    step.recipe.channels,
+    pluginContext(env, settings.seed),
+    settings.channels,
     {
       train: train.slices,
       val: val.slices,

@@ -11,14 +11,18 @@ import type * as tfl from "@tensorflow/tfjs-layers";
 import { IMAGE_CHANNEL } from "../../config/channels.ts";
 import { SEGMENTATION_CLASSES } from "../../plugin/cohort.ts";
 import type { PreparedSlices } from "../data/prepared.ts";
-import type { Experiment } from "../../config/experiment.ts";
 import { SegmentationConfusion, segmentationMetrics } from "../../metrics/segmentation.ts";
 import type { SegmentationMetrics } from "../../metrics/segmentation.ts";
 import type { PluginContext } from "../../plugin/plugin.ts";
 import type { Registry } from "../../plugin/registry.ts";
 import { batchAugmenter } from "../../training/augment.ts";
 import { type BatchLoss, type EpochReport, type FitResult } from "../../training/fit.ts";
-import { oneHotTargets, segmentationLoss } from "../../training/losses.ts";
+import {
+  oneHotTargets,
+  segmentationLoss,
+  type SegmentationLossName,
+} from "../../training/losses.ts";
+import type { SegmenterTrainingSettings } from "../../training/settings.ts";
 import { applySegmenter } from "./segmenter_output.ts";
 import {
   bestLoss,
@@ -34,6 +38,7 @@ import {
   classWeightTensor,
   fitCandidate,
   logSearch,
+  type ModelTraining,
 } from "../../training/candidate.ts";
 import { predictBatched } from "../../training/predict.ts";
 
@@ -65,8 +70,8 @@ function dataset(prepared: PreparedSlices, channels: readonly string[], priors: 
   return { inputs: inputTensor(prepared, channels, priors), targets: labelTensor(prepared) };
 }
 
-/** The experiment's segmentation loss on probabilities and label maps. */
-function segmenterLoss(name: string, weights: tf.Tensor1D | undefined): BatchLoss {
+/** The segmentation loss on probabilities and label maps. */
+function segmenterLoss(name: SegmentationLossName, weights: tf.Tensor1D | undefined): BatchLoss {
   const lossFn = segmentationLoss(name, weights);
   return (model, inputs, targets, training) =>
     tf.tidy(() =>
@@ -78,13 +83,13 @@ function segmenterLoss(name: string, weights: tf.Tensor1D | undefined): BatchLos
 }
 
 /** A candidate run of a segmenter: which channels it sees. */
-interface SegmenterRun extends CandidateRun {
+interface SegmenterRun extends CandidateRun<SegmenterTrainingSettings> {
   readonly channels: readonly string[];
 }
 
 /** Builds a fresh network with the candidate's options and trains it. */
 async function trainCandidate(run: SegmenterRun, candidate: Candidate) {
-  const { plugin, options, training } = run.experiment.segmenter;
+  const { plugin, options, training } = run.model;
   const definition = run.registry.get("segmenter", plugin);
   const instance = await definition.create(
     candidateOptions(definition, options, candidate),
@@ -116,25 +121,28 @@ async function evaluate(
   return { metrics: segmentationMetrics(confusion), predictions };
 }
 
-/** Trains the experiment's segmenter on `channels` and evaluates it on the test slices. */
+/**
+ * Trains the segmenter `model` names on `channels` (`image`, or a key of the prior maps)
+ * and evaluates it on the test slices.
+ */
 export async function trainSegmenter(
-  experiment: Experiment,
+  model: ModelTraining<SegmenterTrainingSettings>,
   registry: Registry,
   context: PluginContext,
   channels: readonly string[],
   data: SegmenterData,
   onEpoch?: (report: EpochReport) => void,
 ): Promise<SegmenterOutcome> {
-  const { plugin, training } = experiment.segmenter;
+  const { plugin, training } = model;
   const weights = classWeightTensor(training.classWeights, data.train.labels, NUM_CLASSES);
   const tensors: tf.Tensor[] = weights ? [weights] : [];
-  let model: tfl.LayersModel | undefined;
+  let trained: tfl.LayersModel | undefined;
   try {
     const train = dataset(data.train, channels, data.trainPriors);
     const val = data.val.count > 0 ? dataset(data.val, channels, data.valPriors) : undefined;
     tensors.push(train.inputs, train.targets, ...(val ? [val.inputs, val.targets] : []));
     const run: SegmenterRun = {
-      experiment,
+      model,
       registry,
       context,
       channels,
@@ -151,13 +159,13 @@ export async function trainSegmenter(
       (result) => result.model.dispose(),
     );
     logSearch(context.log, `segmenter ${plugin}`, outcome);
-    model = outcome.result.model;
+    trained = outcome.result.model;
     const testInputs = inputTensor(data.test, channels, data.testPriors);
     tensors.push(testInputs);
-    const scored = await evaluate(model, data.test, testInputs, training.batchSize);
+    const scored = await evaluate(trained, data.test, testInputs, training.batchSize);
     return { ...scored, fit: outcome.result.fit, chosen: outcome.best, trials: outcome.trials };
   } finally {
     tf.dispose(tensors);
-    model?.dispose();
+    trained?.dispose();
   }
 }

@@ -12,7 +12,8 @@ import type { SplitStep } from "../../plan/step.ts";
 
 /** Computes and writes the split. */
 export async function runSplitStep(env: StepEnv, step: SplitStep): Promise<void> {
-  const split = resolveSplit(await loadData(env, step.dataId), env.experiment.split, step.seed);
+  const { data, split: settings, seed } = step.settings;
+  const split = resolveSplit(await loadData(env, data), settings, seed);
   await env.store.commit(step.id, describeStep(step), async (dir) => {
     await Deno.writeTextFile(join(dir, "split.json"), JSON.stringify(split, null, 2));
   });
