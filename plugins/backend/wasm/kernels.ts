@@ -17,6 +17,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { conv2dBackpropFilter, conv2dBackpropInput, type KernelArgs } from "./conv_grads.ts";
+import * as generated from "./conv_kernels.ts";
 import type { Info } from "./scope.ts";
 
 /** The kernels {@linkcode registerWasmTrainingKernels} adds to wasm, by kernel name. */
@@ -32,7 +33,11 @@ export type FasterKernel = (args: KernelArgs, stock: tf.KernelFunc) => Info;
 
 /** Stock wasm kernels {@linkcode registerWasmTrainingKernels} replaces, by kernel name. */
 export const WASM_FASTER_KERNELS: Readonly<Record<string, FasterKernel>> = {
-  Conv2DBackpropInput: conv2dBackpropInput,
+  Conv2D: generated.conv2d,
+  FusedConv2D: generated.fusedConv2d,
+  Conv2DBackpropInput: (args, stock) =>
+    generated.conv2dBackpropInput(args, stock, conv2dBackpropInput),
+  Conv2DBackpropFilter: generated.conv2dBackpropFilter,
 };
 
 /** The kernels replaced so far, with the stock configs to restore (if there was one). */
