@@ -62,8 +62,12 @@ const SIMD = {
   f32x4ExtractLane: 0x1f,
   store32Lane: 0x5a,
   store64Lane: 0x5b,
+  f32x4Eq: 0x41,
   f32x4Gt: 0x44,
+  not: 0x4d,
   and: 0x4e,
+  andNot: 0x4f,
+  or: 0x50,
   f32x4Add: 0xe4,
   f32x4Sub: 0xe5,
   f32x4Mul: 0xe6,
@@ -248,8 +252,25 @@ export class Code {
   vGt(): this {
     return this.#simd(SIMD.f32x4Gt);
   }
+  vEq(): this {
+    return this.#simd(SIMD.f32x4Eq);
+  }
   vAnd(): this {
     return this.#simd(SIMD.and);
+  }
+  /** `a & ~b`. */
+  vAndNot(): this {
+    return this.#simd(SIMD.andNot);
+  }
+  vOr(): this {
+    return this.#simd(SIMD.or);
+  }
+  vNot(): this {
+    return this.#simd(SIMD.not);
+  }
+  /** `memory.copy(dst, src, bytes)` (bulk memory; operands on the stack in that order). */
+  memoryCopy(): this {
+    return this.raw(0xfc, 0x0a, 0x00, 0x00);
   }
 
   /** The encoded function body: local declarations, instructions, `end`. */

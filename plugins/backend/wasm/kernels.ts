@@ -18,6 +18,9 @@ import "@tensorflow/tfjs-backend-cpu";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { conv2dBackpropFilter, conv2dBackpropInput, type KernelArgs } from "./conv_grads.ts";
 import * as generated from "./conv_kernels.ts";
+import { concat, identity, splitV } from "./copy_kernels.ts";
+import { maxPoolGrad } from "./pool_kernels.ts";
+import { sum } from "./reduce_kernels.ts";
 import type { Info } from "./scope.ts";
 
 /** The kernels {@linkcode registerWasmTrainingKernels} adds to wasm, by kernel name. */
@@ -29,7 +32,7 @@ export const WASM_TRAINING_KERNELS: Readonly<Record<string, tf.KernelFunc>> = {
 };
 
 /** A faster kernel that hands the cases it does not cover to the `stock` one. */
-export type FasterKernel = (args: KernelArgs, stock: tf.KernelFunc) => Info;
+export type FasterKernel = (args: KernelArgs, stock: tf.KernelFunc) => Info | Info[];
 
 /** Stock wasm kernels {@linkcode registerWasmTrainingKernels} replaces, by kernel name. */
 export const WASM_FASTER_KERNELS: Readonly<Record<string, FasterKernel>> = {
@@ -38,6 +41,11 @@ export const WASM_FASTER_KERNELS: Readonly<Record<string, FasterKernel>> = {
   Conv2DBackpropInput: (args, stock) =>
     generated.conv2dBackpropInput(args, stock, conv2dBackpropInput),
   Conv2DBackpropFilter: generated.conv2dBackpropFilter,
+  Identity: identity,
+  Concat: concat,
+  SplitV: splitV,
+  Sum: sum,
+  MaxPoolGrad: maxPoolGrad,
 };
 
 /** The kernels replaced so far, with the stock configs to restore (if there was one). */
