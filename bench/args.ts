@@ -33,6 +33,10 @@ export interface BenchOptions {
   readonly convs: readonly (readonly [number, number, number, number])[];
   /** Runs per read-back; undefined: 10 on webgpu, 1 elsewhere. */
   readonly inner?: number;
+  /** Times each workload (and the peer) is measured, alternating, with the load noted. */
+  readonly rounds: number;
+  /** Epochs of the U-Net cell (`cell` suite). */
+  readonly cellEpochs: number;
   /** Also time the workloads in PyTorch (`bench/peer_torch.py`). */
   readonly peer: boolean;
   /** Python for the peer; default: the first of `python3`, `/usr/bin/python3` with torch. */
@@ -56,6 +60,9 @@ export const USAGE = `deno task bench [options]
   --quick            small shapes and repeats (wasm: ~10 s on 2 cores)
   --warmup N         untimed runs first (default 2, quick 1)
   --repeats N        timed runs; the median is reported (default 5, quick 2)
+  --rounds N         rounds of all workloads and the peer, one after the other, each
+                     with its own load averages and ratios (default 3, quick 1)
+  --cell-epochs N    epochs of the U-Net cell (suite cell; default 5, quick 2)
   --batch N          batch size (default 8, quick 4)
   --size N           image side (default 128, quick 64)
   --matmul N,...     square matmul sides (default 1024,2048; quick 512)
@@ -69,8 +76,24 @@ export const USAGE = `deno task bench [options]
   --threads N        wasm threads (default 1; >1 is experimental)
   --out FILE         JSON report (default out/bench/<date>.json)`;
 
-const DEFAULTS = { warmup: 2, repeats: 5, batch: 8, size: 128, matmul: [1024, 2048] };
-const QUICK = { warmup: 1, repeats: 2, batch: 4, size: 64, matmul: [512] };
+const DEFAULTS = {
+  warmup: 2,
+  repeats: 5,
+  rounds: 3,
+  cellEpochs: 5,
+  batch: 8,
+  size: 128,
+  matmul: [1024, 2048],
+};
+const QUICK = {
+  warmup: 1,
+  repeats: 2,
+  rounds: 1,
+  cellEpochs: 2,
+  batch: 4,
+  size: 64,
+  matmul: [512],
+};
 
 /** Splits repeated and comma-separated values: `["a,b", "c"]` → `["a", "b", "c"]`. */
 function listOf(values: readonly string[] | undefined): string[] {
@@ -128,6 +151,8 @@ export function parseBenchArgs(argv: readonly string[], now = new Date()): Bench
       quick: { type: "boolean", default: false },
       warmup: { type: "string" },
       repeats: { type: "string" },
+      rounds: { type: "string" },
+      "cell-epochs": { type: "string" },
       batch: { type: "string" },
       size: { type: "string" },
       matmul: { type: "string" },
@@ -155,6 +180,8 @@ export function parseBenchArgs(argv: readonly string[], now = new Date()): Bench
     quick: values.quick,
     warmup: intOf(values.warmup, "warmup", base.warmup, 0),
     repeats: intOf(values.repeats, "repeats", base.repeats),
+    rounds: intOf(values.rounds, "rounds", base.rounds),
+    cellEpochs: intOf(values["cell-epochs"], "cell-epochs", base.cellEpochs),
     batch: intOf(values.batch, "batch", base.batch),
     size: intOf(values.size, "size", base.size, 8),
     matmul,

@@ -20,7 +20,16 @@ import { type BenchOptions, innerRuns, parseBenchArgs, USAGE } from "./args.ts";
 import { startBenchBackend } from "./backend.ts";
 import { currentMachine, describeMachine } from "./machine.ts";
 import { findTorchPython, type PeerReport, runPeer } from "./peer.ts";
-import { benchReport, type BenchResult, failureOf, resultOf, resultsTable } from "./report.ts";
+import { type CellReport, describeCell, runCell } from "./cell.ts";
+import {
+  benchReport,
+  type BenchResult,
+  type BenchRound,
+  failureOf,
+  resultOf,
+  resultsTable,
+  summaryTable,
+} from "./report.ts";
 import { formatShares, profileRun } from "./profile.ts";
 import { prepareConv, type Prepared, prepareMatmul } from "./run_kernels.ts";
 import { prepareGradcam, prepareUnet, prepareVgg } from "./run_models.ts";
@@ -52,16 +61,17 @@ async function measure(
   w: Workload,
   options: BenchOptions,
   ctx: PluginContext,
+  round: number,
 ): Promise<BenchResult> {
   let prepared: Prepared | undefined;
   try {
     prepared = prepare(w, ctx);
     const plan = { ...options, inner: innerRuns(options, backend) };
-    const result = resultOf(backend, w, await timeRuns(prepared.run, plan));
-    if (!options.profile || w.suite === "kernels") return result;
+    const result = resultOf(backend, w, await timeRuns(prepared.run, plan), round);
+    if (!options.profile || w.suite === "kernels" || round > 1) return result;
     return { ...result, profile: await profileRun(() => prepared!.run()) };
   } catch (error) {
-    return failureOf(backend, w, error);
+    return failureOf(backend, w, error, round);
   } finally {
     prepared?.dispose();
   }
@@ -73,12 +83,20 @@ function progressLine(r: BenchResult): string {
   const rate = r.gflops !== undefined
     ? formatFlopRate(r.gflops)
     : `${r.imagesPerSecond?.toPrecision(3)} img/s`;
-  const line = `  ${r.name.padEnd(34)} ${formatMs(r.medianMs ?? NaN).padStart(8)} ms  ${rate}`;
+  const cpu = r.cpuMedianMs === undefined ? "" : ` (cpu ${formatMs(r.cpuMedianMs)} ms)`;
+  const line = `  ${r.name.padEnd(34)} ${
+    formatMs(r.medianMs ?? NaN).padStart(8)
+  } ms  ${rate}${cpu}`;
   return [line, ...formatShares(r.profile ?? [])].join("\n");
 }
 
 /** Runs every workload on every backend that starts. */
-async function runBackends(list: readonly Workload[], options: BenchOptions, ctx: PluginContext) {
+async function runBackends(
+  list: readonly Workload[],
+  options: BenchOptions,
+  ctx: PluginContext,
+  round: number,
+) {
   const backends: Record<string, string> = {};
   const results: BenchResult[] = [];
   for (const name of options.backends) {
@@ -92,7 +110,7 @@ async function runBackends(list: readonly Workload[], options: BenchOptions, ctx
       continue;
     }
     for (const w of list) {
-      const result = await measure(name, w, options, ctx);
+      const result = await measure(name, w, options, ctx, round);
       console.log(progressLine(result));
       results.push(result);
     }
@@ -127,6 +145,28 @@ async function peerTimings(
   }
 }
 
+/** Load averages as `1.23 0.98 0.75`, or `unknown`. */
+function formatLoad(load: readonly number[] | undefined): string {
+  return load ? load.map((l) => l.toFixed(2)).join(" ") : "unknown";
+}
+
+/** The U-Net cell's memory (first backend), or why there is none. */
+async function cellMemory(options: BenchOptions): Promise<CellReport | { error: string }> {
+  const backend = options.backends[0] === "wasm-stock" ? "wasm" : options.backends[0];
+  console.log(
+    `\nU-Net cell on ${backend} (child process), load ${formatLoad(currentMachine().load)}`,
+  );
+  try {
+    const cell = await runCell({ size: options.size, epochs: options.cellEpochs, backend });
+    console.log(describeCell(cell).join("\n"));
+    return cell;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    console.log(`U-Net cell: ${message}`);
+    return { error: message };
+  }
+}
+
 /** Runs the benchmark described by `argv`. */
 export async function main(argv: readonly string[]): Promise<void> {
   if (argv.includes("--help") || argv.includes("-h")) {
@@ -148,13 +188,34 @@ export async function main(argv: readonly string[]): Promise<void> {
   if (threaded) {
     console.log(`wasm: ${await startThreadedWasm(options.threads)} threads (experimental)`);
   }
-  const { backends, results } = await runBackends(list, options, ctx);
+  const rounds: BenchRound[] = [];
+  let backends: Record<string, string> = {};
+  for (let round = 1; round <= (list.length > 0 ? options.rounds : 0); round++) {
+    const before = currentMachine().load;
+    console.log(`\nround ${round}/${options.rounds}, load ${formatLoad(before)}`);
+    const measured = await runBackends(list, options, ctx, round);
+    backends = measured.backends;
+    const peer = options.peer && list.length > 0 ? await peerTimings(list, options) : undefined;
+    const after = currentMachine().load;
+    rounds.push({ round, load: { before, after }, results: measured.results, peer });
+    console.log(`round ${round} done, load ${formatLoad(after)}`);
+  }
   if (threaded) await stopWasmThreads();
-  const peer = options.peer ? await peerTimings(list, options) : undefined;
+  const cell = options.suites.includes("cell") ? await cellMemory(options) : undefined;
   const machine = { ...before, loadAfter: currentMachine().load };
-  console.log(`\n${resultsTable(results, peer && "results" in peer ? peer : undefined)}`);
+  for (const round of rounds) {
+    if (round.results.length === 0) continue;
+    console.log(
+      `\nround ${round.round} (load ${formatLoad(round.load.before)} → ${
+        formatLoad(round.load.after)
+      })\n${resultsTable(round)}`,
+    );
+  }
   const command = ["deno task bench", ...argv].join(" ");
-  const report = benchReport({ date, command, machine, options, backends, results, peer });
+  const report = benchReport({ date, command, machine, options, backends, rounds, cell });
+  if (Object.keys(report.ratios).length > 0) {
+    console.log(`\ntfjs / PyTorch over the rounds\n${summaryTable(report.ratios)}`);
+  }
   await Deno.mkdir(dirname(options.out), { recursive: true });
   await Deno.writeTextFile(options.out, JSON.stringify(report, null, 2) + "\n");
   console.log(`\nwritten to ${options.out}`);

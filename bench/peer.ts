@@ -15,6 +15,9 @@ export interface PeerResult {
   readonly name: string;
   readonly medianMs?: number;
   readonly samplesMs?: readonly number[];
+  /** The peer process's CPU time per run. */
+  readonly cpuMedianMs?: number;
+  readonly cpuSamplesMs?: readonly number[];
   readonly error?: string;
 }
 
@@ -68,6 +71,8 @@ interface RawResult {
   name: string;
   median_ms?: number;
   samples_ms?: number[];
+  cpu_median_ms?: number;
+  cpu_samples_ms?: number[];
   error?: string;
 }
 
@@ -105,6 +110,8 @@ export async function runPeer(
       name: r.name,
       medianMs: r.median_ms,
       samplesMs: r.samples_ms,
+      cpuMedianMs: r.cpu_median_ms,
+      cpuSamplesMs: r.cpu_samples_ms,
       error: r.error,
     })),
   };

@@ -3,8 +3,8 @@
 Reads a JSON spec on stdin: {"threads", "warmup", "repeats", "device", "workloads": [...]},
 the workloads as `bench/workloads.ts` describes them, times each the same way (median of
 `repeats` runs after `warmup` untimed ones) and prints one JSON object on stdout:
-{"torch", "threads", "device", "results": [{"name", "median_ms", "samples_ms"} or
-{"name", "error"}]}. Shapes are NHWC in the spec and NCHW here.
+{"torch", "threads", "device", "results": [{"name", "median_ms", "samples_ms",
+"cpu_median_ms", "cpu_samples_ms"} or {"name", "error"}]} (cpu: the process's CPU time). Shapes are NHWC in the spec and NCHW here.
 
 Adapted from ../shared/tools/kbench_torch.py and train_step_torch.py.
 """
@@ -26,16 +26,18 @@ def sync(device):
 
 
 def timed(run, warmup, repeats, device):
+    """Wall and process CPU times (ms) of `repeats` runs after `warmup` untimed ones."""
     for _ in range(warmup):
         run()
     sync(device)
-    samples = []
+    samples, cpu = [], []
     for _ in range(repeats):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         run()
         sync(device)
         samples.append((time.perf_counter() - start) * 1000)
-    return statistics.median(samples), samples
+        cpu.append((time.process_time() - start_cpu) * 1000)
+    return samples, cpu
 
 
 def conv_run(w, device):
@@ -179,8 +181,10 @@ def main():
     for w in spec["workloads"]:
         try:
             run = RUNNERS[w["kind"]](w, device)
-            ms, samples = timed(run, spec["warmup"], spec["repeats"], device)
-            results.append({"name": w["name"], "median_ms": ms, "samples_ms": samples})
+            samples, cpu = timed(run, spec["warmup"], spec["repeats"], device)
+            results.append({"name": w["name"], "median_ms": statistics.median(samples),
+                            "samples_ms": samples, "cpu_median_ms": statistics.median(cpu),
+                            "cpu_samples_ms": cpu})
         except Exception as error:  # report and go on with the next workload
             results.append({"name": w["name"], "error": f"{type(error).__name__}: {error}"})
     name = torch.cuda.get_device_name() if device == "cuda" else "cpu"

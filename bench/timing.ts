@@ -1,9 +1,13 @@
 /**
  * Timing of one workload: untimed warm-up runs (shader and wasm compilation, XNNPACK
- * weight packing, allocator growth), then timed runs and their median.
+ * weight packing, allocator growth), then timed runs and their median, as wall time and
+ * as the process's CPU time (user + system, all threads). On a loaded machine the wall
+ * time includes waiting for a core; the CPU time does not, though it still grows when
+ * another job shares the core's caches.
  *
  * @module
  */
+import process from "node:process";
 import { median } from "./stats.ts";
 
 /** How often to run a workload. */
@@ -23,6 +27,9 @@ export interface Timing {
   readonly samplesMs: readonly number[];
   /** Runs per read-back (1 when absent). */
   readonly inner?: number;
+  /** The process's CPU time per run. */
+  readonly cpuMedianMs?: number;
+  readonly cpuSamplesMs?: readonly number[];
 }
 
 /** `runs` runs of a workload, finished (read back once) when the promise settles. */
@@ -37,10 +44,20 @@ export async function timeRuns(run: Runs, plan: TimingPlan): Promise<Timing> {
   const inner = plan.inner ?? 1;
   for (let i = 0; i < plan.warmup; i++) await run(inner);
   const samplesMs: number[] = [];
+  const cpuSamplesMs: number[] = [];
   for (let i = 0; i < plan.repeats; i++) {
+    const cpu = process.cpuUsage();
     const start = performance.now();
     await run(inner);
     samplesMs.push((performance.now() - start) / inner);
+    const used = process.cpuUsage(cpu);
+    cpuSamplesMs.push((used.user + used.system) / 1000 / inner);
   }
-  return { medianMs: median(samplesMs), samplesMs, inner };
+  return {
+    medianMs: median(samplesMs),
+    samplesMs,
+    inner,
+    cpuMedianMs: median(cpuSamplesMs),
+    cpuSamplesMs,
+  };
 }

@@ -7,8 +7,11 @@
  */
 import { convFlops, matmulFlops } from "./stats.ts";
 
-/** The groups of workloads, selectable with `--only`. */
-export const SUITES = ["kernels", "train", "gradcam"] as const;
+/**
+ * The groups of workloads, selectable with `--only`; `cell` is a whole U-Net training
+ * run in a child process, for its memory (`cell.ts`).
+ */
+export const SUITES = ["kernels", "train", "gradcam", "cell"] as const;
 
 /** One of {@linkcode SUITES}. */
 export type Suite = typeof SUITES[number];

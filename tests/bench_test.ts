@@ -3,7 +3,16 @@ import { defaultOutPath, innerRuns, parseBenchArgs } from "../bench/args.ts";
 import { startBenchBackend } from "../bench/backend.ts";
 import { cpuModel, loadAverages } from "../bench/machine.ts";
 import { findTorchPython, type PeerReport } from "../bench/peer.ts";
-import { benchReport, failureOf, peerRatios, resultOf, resultsTable } from "../bench/report.ts";
+import { cellGrowth, runCell } from "../bench/cell.ts";
+import {
+  benchReport,
+  type BenchRound,
+  failureOf,
+  ratioOf,
+  resultOf,
+  resultsTable,
+  summaryTable,
+} from "../bench/report.ts";
 import { prepareConv } from "../bench/run_kernels.ts";
 import {
   convFlops,
@@ -59,7 +68,8 @@ Deno.test("formatTable aligns columns and trims trailing spaces", () => {
 Deno.test("parseBenchArgs: defaults, quick, lists and bad values", () => {
   const defaults = parseBenchArgs([], NOW);
   assert.deepEqual(defaults.backends, ["wasm"]);
-  assert.deepEqual(defaults.suites, ["kernels", "train", "gradcam"]);
+  assert.deepEqual(defaults.suites, ["kernels", "train", "gradcam", "cell"]);
+  assert.equal(defaults.rounds, 3);
   assert.equal(defaults.repeats, 5);
   assert.equal(defaults.size, 128);
   assert.equal(defaults.peerDevice, "cpu");
@@ -68,6 +78,7 @@ Deno.test("parseBenchArgs: defaults, quick, lists and bad values", () => {
   const quick = parseBenchArgs(["--quick", "--repeats", "3"], NOW);
   assert.equal(quick.size, 64);
   assert.equal(quick.repeats, 3);
+  assert.equal(quick.rounds, 1);
   const lists = parseBenchArgs(
     ["--backend", "wasm,cpu", "--backend", "wasm-stock", "--only", "kernels", "--matmul", "64,128"],
     NOW,
@@ -100,35 +111,80 @@ const PEER: PeerReport = {
   torch: "1.13",
   threads: 1,
   device: "cpu",
-  results: [{ name: "matmul 64x64", medianMs: 2 }],
+  results: [{ name: "matmul 64x64", medianMs: 2, cpuMedianMs: 4 }],
 };
 
-Deno.test("results, ratios to PyTorch, table and report", () => {
+Deno.test("results, ratios to PyTorch per round, tables and report", () => {
   const [matmul, unet] = workloads({
     batch: 2,
     size: 16,
     matmul: [64],
     suites: ["kernels", "train"],
   }).slice(-3);
-  const ok = resultOf("wasm", matmul, { medianMs: 5, samplesMs: [4, 5, 6] });
+  const ok = resultOf("wasm", matmul, { medianMs: 5, samplesMs: [4, 5, 6], cpuMedianMs: 6 });
   assert.equal(ok.gflops, matmulFlops(64, 64, 64) / 5 / 1e6);
+  assert.equal(ok.round, 1);
   const failed = failureOf("wasm", unet, new Error("out of memory"));
   assert.equal(failed.error, "out of memory");
-  assert.deepEqual([...peerRatios([ok, failed], PEER)], [["wasm/matmul 64x64", 2.5]]);
-  const table = resultsTable([ok, failed], PEER);
-  assert.match(table, /matmul 64x64 +5\.00 +0\.10 GFLOP\/s +2\.00 +2\.5×/);
+  assert.deepEqual(ratioOf(ok, PEER), { wall: 2.5, cpu: 1.5 });
+  assert.deepEqual(ratioOf(failed, PEER), { wall: undefined, cpu: undefined });
+  const first: BenchRound = {
+    round: 1,
+    load: { before: [1, 1, 1] },
+    results: [ok, failed],
+    peer: PEER,
+  };
+  const table = resultsTable(first);
+  assert.match(table, /matmul 64x64 +5\.00 +6\.00 +0\.10 GFLOP\/s +2\.00 +4\.00 +2\.50× +1\.50×/);
   assert.match(table, /error: out of memory/);
-  assert.doesNotMatch(resultsTable([ok]), /torch/);
+  assert.doesNotMatch(resultsTable({ ...first, peer: undefined }), /torch/);
+  const second: BenchRound = {
+    round: 2,
+    load: {},
+    results: [{ ...resultOf("wasm", matmul, { medianMs: 3, samplesMs: [3] }, 2) }],
+    peer: PEER,
+  };
   const report = benchReport({
     date: NOW.toISOString(),
     command: "deno task bench",
     machine: { cpu: "x", cores: 2, os: "linux", deno: "2", tfjs: "4" },
     options: parseBenchArgs([], NOW),
     backends: { wasm: "wasm (SIMD, 1 thread)" },
-    results: [ok, failed],
-    peer: PEER,
+    rounds: [first, second],
   });
-  assert.deepEqual(report.ratios, { "wasm/matmul 64x64": 2.5 });
+  assert.deepEqual(report.ratios["wasm/matmul 64x64"], {
+    wall: [2.5, 1.5],
+    cpu: [1.5, null],
+    medianWall: 2,
+    medianCpu: 1.5,
+  });
+  assert.match(
+    summaryTable(report.ratios),
+    /wasm\/matmul 64x64 +2\.50 \/ 1\.50 +2\.00× +1\.50 \/ – +1\.50×/,
+  );
+});
+
+Deno.test("cell growth counts from the second epoch to the last", () => {
+  const epoch = (n: number, rss: number, tensors: number) => ({
+    epoch: n,
+    seconds: 1,
+    loss: 1,
+    rssBytes: rss,
+    v8HeapBytes: 0,
+    wasmHeapBytes: rss / 2,
+    numTensors: tensors,
+    tensorBytes: 0,
+  });
+  const growth = cellGrowth([epoch(1, 100, 10), epoch(2, 300, 12), epoch(3, 310, 12)]);
+  assert.deepEqual(growth, {
+    fromEpoch: 2,
+    toEpoch: 3,
+    rssBytes: 10,
+    wasmHeapBytes: 5,
+    numTensors: 0,
+  });
+  assert.equal(cellGrowth([epoch(1, 100, 10), epoch(2, 150, 10)]).fromEpoch, 1);
+  assert.throws(() => cellGrowth([]), /no epochs/);
 });
 
 Deno.test("machine details parse /proc files", () => {
@@ -205,4 +261,13 @@ Deno.test("timeRuns divides each sample by the runs it made", async () => {
     const whole = durations[i + 1];
     assert.ok(Math.abs(sample * 4 - whole) < 5 + whole / 10, `${sample} ms per run of ${whole}`);
   });
+});
+
+Deno.test("a small U-Net cell keeps its tensors and wasm heap flat over epochs", async () => {
+  const cell = await runCell({ size: 32, epochs: 4, backend: "wasm", patientsPerGroup: 1 });
+  assert.equal(cell.epochs.length, 4);
+  assert.ok(cell.peakRssBytes! > cell.epochs[0].wasmHeapBytes!, "peak RSS below the wasm heap");
+  assert.equal(cell.growth.numTensors, 0, `tensors grew: ${JSON.stringify(cell.epochs)}`);
+  assert.equal(cell.growth.wasmHeapBytes, 0, `wasm heap grew: ${JSON.stringify(cell.epochs)}`);
+  assert.ok(cell.epochs.at(-1)!.loss < cell.epochs[0].loss, "the cell's loss did not fall");
 });
