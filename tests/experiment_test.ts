@@ -163,7 +163,7 @@ Deno.test("loadExperiment prefixes the file, reads bad JSON clearly, loads exter
   });
   await assert.rejects(loadExperiment(good, registry(), { backend: "gpu9", data: "/d" }), {
     message: `${good}: unknown backend plugin "gpu9" (registered: none)\n` +
-      'dataset.options: unknown field "root" (check the spelling)',
+      'dataset.options: unknown field "root" (known: patientsPerGroup, size)',
   });
   await Deno.remove(dir, { recursive: true });
 });

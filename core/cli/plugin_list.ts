@@ -1,28 +1,35 @@
 /**
- * Text listing of registered plugins with their options (for `experiment plugins`).
+ * Text listing of registered plugins with their options (for `experiment plugins [file]`):
+ * each option's type, default and description; plugins an experiment file loads are marked.
  *
  * @module
  */
 import { z } from "zod";
 import type { AnyPlugin } from "../plugin/plugin.ts";
 import type { Registry } from "../plugin/registry.ts";
+import { type JsonSchemaNode, typeName } from "../config/schema_fields.ts";
 
-function describeOptions(plugin: AnyPlugin): string[] {
+/** The options of a plugin, one line each: `name: type = default  description`. */
+export function describeOptions(plugin: AnyPlugin, indent = "      "): string[] {
   const schema = z.toJSONSchema(plugin.options as z.ZodType, {
     io: "input",
     unrepresentable: "any",
-  }) as { properties?: Record<string, { type?: string; default?: unknown; enum?: unknown[] }> };
+  }) as { properties?: Record<string, JsonSchemaNode> };
   return Object.entries(schema.properties ?? {}).map(([name, property]) => {
-    const type = property.enum
-      ? property.enum.map((v) => JSON.stringify(v)).join("|")
-      : property.type ?? "value";
     const fallback = property.default === undefined ? "" : ` = ${JSON.stringify(property.default)}`;
-    return `      ${name}: ${type}${fallback}`;
+    const text = property.description ? `  ${property.description}` : "";
+    return `${indent}${name}: ${typeName(property)}${fallback}${text}`;
   });
 }
 
-/** Plugins grouped by kind, each with its description and options. */
-export function formatPluginList(registry: Registry): string {
+/**
+ * Plugins grouped by kind, each with its description and options; `origins` marks the
+ * plugins loaded from an experiment file's modules.
+ */
+export function formatPluginList(
+  registry: Registry,
+  origins: ReadonlyMap<AnyPlugin, string> = new Map(),
+): string {
   const lines: string[] = [];
   let kind = "";
   for (const plugin of registry.list()) {
@@ -30,7 +37,9 @@ export function formatPluginList(registry: Registry): string {
       kind = plugin.kind;
       lines.push(`${kind}:`);
     }
-    lines.push(`  ${plugin.name} (v${plugin.version}): ${plugin.description}`);
+    const origin = origins.get(plugin);
+    const from = origin ? ` [from ${origin}]` : "";
+    lines.push(`  ${plugin.name} (v${plugin.version})${from}: ${plugin.description}`);
     lines.push(...describeOptions(plugin));
   }
   return lines.join("\n");

@@ -17,6 +17,7 @@ import {
 import type { PluginKind } from "../plugin/plugin.ts";
 import type { Registry } from "../plugin/registry.ts";
 import { formatPath, formatZodIssues } from "../util/zod_format.ts";
+import { applyOverrides, parseOverride } from "./overrides.ts";
 
 /** A plugin reference whose options passed the plugin's schema. */
 export interface ResolvedRef {
@@ -74,6 +75,8 @@ export interface ExperimentOverrides {
   readonly backend?: string;
   /** Sets the dataset plugin's `root` option (e.g. an ACDC folder). */
   readonly data?: string;
+  /** `--set path=value` changes to the file's JSON, applied in order before validation. */
+  readonly set?: readonly string[];
 }
 
 /**
@@ -86,17 +89,27 @@ export async function loadExperiment(
   registry: Registry,
   overrides: ExperimentOverrides = {},
 ): Promise<Experiment> {
-  const raw = await readJson(path);
+  const set = (overrides.set ?? []).map(parseOverride);
+  const raw = applyOverrides(await readJson(path), set);
   try {
-    const file = applyOverrides(parseFile(raw), overrides);
+    const file = applyCommandLine(parseFile(raw), overrides);
     await registry.loadModules(file.plugins, dirname(resolve(path)));
     return resolveExperiment(file, registry);
   } catch (error) {
     if (error instanceof ConfigError) {
-      throw new ConfigError(`${path}: ${error.message}`, { cause: error });
+      const set = overrides.set?.length ? ` (with --set ${overrides.set.join(" --set ")})` : "";
+      throw new ConfigError(`${path}${set}: ${error.message}`, { cause: error });
     }
     throw error;
   }
+}
+
+/** The experiment file's JSON with the `--set` overrides applied (not yet validated). */
+export async function readExperimentJson(
+  path: string,
+  set: readonly string[] = [],
+): Promise<unknown> {
+  return applyOverrides(await readJson(path), set.map(parseOverride));
 }
 
 /** Validates an already-parsed JSON value (plugins it lists must be registered already). */
@@ -120,11 +133,13 @@ async function readJson(path: string): Promise<unknown> {
 
 function parseFile(raw: unknown): ExperimentFile {
   const result = experimentFileSchema.safeParse(raw, { reportInput: true });
-  if (!result.success) throw new ConfigError(formatZodIssues(result.error.issues));
+  if (!result.success) {
+    throw new ConfigError(formatZodIssues(result.error.issues, "", experimentFileSchema));
+  }
   return result.data;
 }
 
-function applyOverrides(file: ExperimentFile, overrides: ExperimentOverrides): ExperimentFile {
+function applyCommandLine(file: ExperimentFile, overrides: ExperimentOverrides): ExperimentFile {
   const backend = overrides.backend ?? file.backend;
   const dataset = overrides.data === undefined
     ? file.dataset
@@ -159,7 +174,7 @@ function resolveExperiment(file: ExperimentFile, registry: Registry): Experiment
   attempt(() => assertUnique(file.seeds, "seeds"));
   attempt(() => assertUnique(recipes.map((r) => r?.name), "grid.channels"));
   const comparisons = attempt(() => resolveComparisons(file, recipes));
-  if (problems.length > 0) throw new ConfigError(problems.join("\n"));
+  if (problems.length > 0) throw new ConfigError([...new Set(problems)].join("\n"));
 
   return {
     name: file.name,

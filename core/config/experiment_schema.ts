@@ -18,15 +18,15 @@ import { boundedNumber } from "../util/zod_format.ts";
 
 const pluginName = z.string().regex(/^[A-Za-z0-9][\w.+-]*$/, {
   error: (issue) => `expected a plugin name, got ${JSON.stringify(issue.input)}`,
-});
+}).describe("name of a registered plugin (`deno task experiment plugins` lists them)");
+
+const pluginOptions = z.record(z.string(), z.unknown()).default({})
+  .describe("the plugin's options (each plugin lists its own; omitted ones take defaults)");
 
 /** `{ plugin, options }`, or just the plugin name as a string. */
 export const pluginRefSchema = z.union([
   pluginName.transform((plugin) => ({ plugin, options: {} as Record<string, unknown> })),
-  z.strictObject({
-    plugin: pluginName,
-    options: z.record(z.string(), z.unknown()).default({}),
-  }),
+  z.strictObject({ plugin: pluginName, options: pluginOptions }),
 ]);
 
 /** A plugin reference as written: name, or name and options. */
@@ -46,19 +46,24 @@ const priorNameSchema = z.string().regex(/^[^\s+,]+$/, {
  * are"); then a chain of post-processors.
  */
 export const priorSchema = z.strictObject({
-  source: z.enum(["classifier", "population"]).default("classifier"),
-  /** Overrides the experiment's `xai` plugin for this prior. */
-  xai: pluginRefSchema.optional(),
-  /** Population prior only: 1 where the heart frequency reaches it, else 0. */
-  threshold: boundedNumber(0, 1).optional(),
-  postprocess: z.array(pluginRefSchema).default([]),
-});
+  source: z.enum(["classifier", "population"]).default("classifier").describe(
+    "classifier: saliency maps of the trained classifier; population: mean heart mask of " +
+      "the labelled training patients at the cell's sample size (a control)",
+  ),
+  xai: pluginRefSchema.optional()
+    .describe("saliency method for this prior (default: the experiment's xai)"),
+  threshold: boundedNumber(0, 1).optional()
+    .describe("population prior only: 1 where the heart frequency reaches it, else 0"),
+  postprocess: z.array(pluginRefSchema).default([])
+    .describe("post-processors applied in order to the maps (e.g. mode-filter for CAM*)"),
+}).describe("a named prior: where its maps come from and how they are post-processed");
 
 const recipeSchema = z.union([
   z.string(),
   z.strictObject({
-    name: z.string().optional(),
-    channels: z.array(z.string()).min(1, { error: "expected at least one channel" }),
+    name: z.string().optional().describe("the recipe's name in tables (default: joined channels)"),
+    channels: z.array(z.string()).min(1, { error: "expected at least one channel" })
+      .describe('input channels in order: "image" (the slice) or a prior\'s name'),
   }),
 ]);
 
@@ -67,17 +72,22 @@ const seedSchema = boundedNumber(0, 2 ** 31 - 1, true);
 /** The experiment file schema (plugin options unresolved). */
 export const experimentFileSchema = z.strictObject({
   $schema: z.string().optional(),
-  name: z.string().min(1, { error: "expected a non-empty name" }),
-  description: z.string().optional(),
+  name: z.string().min(1, { error: "expected a non-empty name" })
+    .describe("the experiment's name (default output folder: out/<name>)"),
+  description: z.string().optional().describe("free text shown in the report"),
   /** `auto` (webgpu when available, else wasm) or a backend plugin name. */
-  backend: z.string().default("auto"),
-  seeds: z.array(seedSchema).min(1, { error: "expected at least one seed" }).default([1]),
-  /** Third-party plugin modules: paths relative to this file, or URLs. */
-  plugins: z.array(z.string()).default([]),
-  dataset: pluginRefSchema,
+  backend: z.string().default("auto").describe(
+    "compute backend: auto (webgpu on a hardware GPU, else wasm) or a backend plugin name",
+  ),
+  seeds: z.array(seedSchema).min(1, { error: "expected at least one seed" }).default([1])
+    .describe("random seeds; each seed repeats the grid with its own split and initialisation"),
+  plugins: z.array(z.string()).default([])
+    .describe("third-party plugin modules: paths relative to this file, or URLs"),
+  dataset: pluginRefSchema.describe("the dataset plugin: its name, or { plugin, options }"),
   /** Defaults of the optional fields live in `data/preprocess.ts` (`PREPROCESS_DEFAULTS`). */
   preprocess: z.strictObject({
-    size: boundedNumber(8, 1024, true).default(128),
+    size: boundedNumber(8, 1024, true).default(128)
+      .describe("side of the square network input in pixels"),
     crop: z.enum(["none", "center", "heart"]).optional()
       .describe("none (default): whole slice; center; heart: zoom in on the heart, label-free"),
     cropFraction: boundedNumber(0.1, 1).optional()
@@ -87,22 +97,32 @@ export const experimentFileSchema = z.strictObject({
     clip: z.tuple([boundedNumber(0, 100), boundedNumber(0, 100)]).refine(([a, b]) => a < b, {
       error: "expected [low, high] percentiles with low < high",
     }).optional().describe("intensity percentiles to clip to before scaling (default [1, 99])"),
-  }).default({ size: 128 }),
+  }).default({ size: 128 }).describe("how slices become network inputs (crop, resize, scale)"),
   split: z.strictObject({
-    /** `predefined`: the dataset's list files; a set they leave empty is drawn from train. */
-    mode: z.enum(["random", "predefined"]).default("random"),
-    val: boundedNumber(0, 0.9).default(0.2),
-    test: boundedNumber(0, 0.9).default(0.2),
-  }).default({ mode: "random", val: 0.2, test: 0.2 }),
+    mode: z.enum(["random", "predefined"]).default("random").describe(
+      "random: stratified by diagnosis per seed; predefined: the dataset's list files (a set " +
+        "they leave empty is drawn from train)",
+    ),
+    val: boundedNumber(0, 0.9).default(0.2).describe("share of the patients for validation"),
+    test: boundedNumber(0, 0.9).default(0.2).describe("share of the patients held out as test"),
+  }).default({ mode: "random", val: 0.2, test: 0.2 })
+    .describe("patient-level train / validation / test split"),
   classifier: z.strictObject({
     plugin: pluginName,
-    options: z.record(z.string(), z.unknown()).default({}),
-    /** `all`: diagnosis labels of every training patient (cheap); `sample`: the cell's subset. */
-    trainOn: z.enum(["all", "sample"]).default("all"),
-    training: trainingSchema.default(trainingSchema.parse({})),
-  }),
-  xai: pluginRefSchema.default({ plugin: "gradcam", options: {} }),
-  priors: z.record(priorNameSchema, priorSchema).default({}),
+    options: pluginOptions,
+    trainOn: z.enum(["all", "sample"]).default("all").describe(
+      "all: diagnosis labels of every training patient (cheap labels); sample: only the " +
+        "cell's labelled subset",
+    ),
+    training: trainingSchema.default(trainingSchema.parse({}))
+      .describe("how the classifier trains"),
+  }).describe("the diagnosis classifier whose saliency maps become priors"),
+  xai: pluginRefSchema.default({ plugin: "gradcam", options: {} })
+    .describe(
+      "saliency method of the classifier priors (default gradcam; a prior may choose another)",
+    ),
+  priors: z.record(priorNameSchema, priorSchema).default({})
+    .describe("named priors that channel recipes use (+NAME)"),
   /**
    * Which classifier makes the priors of the segmentation training images: `same-model`
    * (the paper's: the classifier that saw them) or `out-of-fold` (k folds over the training
@@ -111,31 +131,42 @@ export const experimentFileSchema = z.strictObject({
    * classifier trained on all training patients either way.
    */
   priorsFrom: z.strictObject({
-    mode: z.enum(["same-model", "out-of-fold"]).default("same-model"),
-    folds: boundedNumber(2, 20, true).default(5),
-  }).default({ mode: "same-model", folds: 5 }),
+    mode: z.enum(["same-model", "out-of-fold"]).default("same-model").describe(
+      "same-model: the classifier that saw the training images makes their priors (the " +
+        "paper's); out-of-fold: classifiers trained on the other folds do",
+    ),
+    folds: boundedNumber(2, 20, true).default(5).describe("out-of-fold only: number of folds"),
+  }).default({ mode: "same-model", folds: 5 })
+    .describe("which classifier makes the priors of the segmentation training images"),
   segmenter: z.strictObject({
     plugin: pluginName,
-    options: z.record(z.string(), z.unknown()).default({}),
-    training: segmenterTrainingSchema.default(segmenterTrainingSchema.parse({})),
-  }),
+    options: pluginOptions,
+    training: segmenterTrainingSchema.default(segmenterTrainingSchema.parse({}))
+      .describe("how each grid cell's segmenter trains"),
+  }).describe("the segmentation network trained in every grid cell"),
   grid: z.strictObject({
-    channels: z.array(recipeSchema).min(1, { error: "expected at least one channel recipe" }),
-    /** Percent of the training and validation patients with segmentation labels. */
+    channels: z.array(recipeSchema).min(1, { error: "expected at least one channel recipe" })
+      .describe(
+        'input recipes: "<n>Ch" is n copies of the slice, "+NAME" appends a prior (e.g. ' +
+          '"1Ch+CAM*"), or { name, channels }',
+      ),
     sampleSizes: z.array(boundedNumber(1, 100)).min(1, {
       error: "expected at least one sample size",
-    }),
-  }),
+    }).describe("percent of the training and validation patients with segmentation labels"),
+  }).describe("every recipe × sample size × seed is one cell (one segmenter training)"),
   report: z.strictObject({
-    /** Recipe pairs to compare (Figure 2, Wilcoxon tests); default: each prior recipe
-     * against the image-only recipe with as many channels, else with as many images. */
-    comparisons: z.array(z.strictObject({ proposed: z.string(), baseline: z.string() }))
-      .optional(),
-    /** Example slices in Figure 3. */
-    examples: boundedNumber(1, 32, true).default(4),
-  }).default({ examples: 4 }),
+    comparisons: z.array(z.strictObject({
+      proposed: z.string().describe("recipe name of the method"),
+      baseline: z.string().describe("recipe name it is compared against"),
+    })).optional().describe(
+      "recipe pairs to compare (Figure 2, Wilcoxon tests); default: each prior recipe " +
+        "against the image-only recipe with as many channels, else with as many images",
+    ),
+    examples: boundedNumber(1, 32, true).default(4).describe("example slices in Figure 3"),
+  }).default({ examples: 4 }).describe("what the report compares and shows"),
   /** Where the steps run: `{ "type": "local" }` (default) or `{ "type": "slurm", … }`. */
-  executor: executorSchema.default({ type: "local" }),
+  executor: executorSchema.default({ type: "local" })
+    .describe("where the steps run: local (this process) or slurm (batch jobs on a cluster)"),
 });
 
 /** An experiment file after the generic schema (defaults filled). */

@@ -15,12 +15,12 @@ import { conv, type LayerKit, maxPool, type Sym } from "./layers.ts";
 /** Option schemas every classifier plugin has; `batchNorm` defaults per architecture. */
 export function commonClassifierOptions(batchNormDefault: boolean) {
   return {
-    /** Dropout rate before the class logits (and between dense layers). */
-    dropout: z.number().min(0).max(0.9).default(0),
-    /** Batch normalisation after each convolution. */
-    batchNorm: z.boolean().default(batchNormDefault),
-    /** Grad-CAM target: the 1-based block whose output `features` ends with; default last. */
-    target: z.number().int().min(1).optional(),
+    dropout: z.number().min(0).max(0.9).default(0)
+      .describe("dropout rate before the class logits (and between dense layers)"),
+    batchNorm: z.boolean().default(batchNormDefault)
+      .describe("batch normalisation after each convolution"),
+    target: z.number().int().min(1).optional()
+      .describe("Grad-CAM target: the 1-based block whose output features ends with; default last"),
   };
 }
 
@@ -62,7 +62,10 @@ export function splitNetwork(
 }
 
 /** `imagenet`: 7×7/2 convolution and 3×3/2 max pooling (÷4); `small`: one 3×3 convolution. */
-export const stemOption = z.enum(["imagenet", "small"]).default("imagenet");
+export const stemOption = z.enum(["imagenet", "small"]).default("imagenet").describe(
+  "imagenet: 7×7 stride-2 convolution and max-pool (¼ resolution); small: one 3×3 " +
+    "convolution at full resolution (for small inputs)",
+);
 
 /** The stem of ResNet and DenseNet. */
 export function stem(kind: z.output<typeof stemOption>, filters: number, kit: LayerKit): Stage {

@@ -10,6 +10,7 @@ import type { z } from "zod";
 import { ConfigError } from "../util/errors.ts";
 import { type AnyPlugin, type Plugin, PLUGIN_KINDS, type PluginKind } from "./plugin.ts";
 import { formatZodIssues } from "../util/zod_format.ts";
+import { didYouMean } from "../util/suggest.ts";
 
 /** Plugins by kind and name. */
 export class Registry {
@@ -42,8 +43,11 @@ export class Registry {
   get<K extends PluginKind>(kind: K, name: string): Plugin<K> {
     const plugin = this.#plugins.get(kind)!.get(name);
     if (!plugin) {
-      const known = [...this.#plugins.get(kind)!.keys()].sort().join(", ") || "none";
-      throw new ConfigError(`unknown ${kind} plugin "${name}" (registered: ${known})`);
+      const names = [...this.#plugins.get(kind)!.keys()].sort();
+      const hint = didYouMean(name, names).replace(/^ \((.*)\)$/, "$1 ");
+      throw new ConfigError(
+        `unknown ${kind} plugin "${name}" (${hint}registered: ${names.join(", ") || "none"})`,
+      );
     }
     return plugin as unknown as Plugin<K>;
   }
@@ -69,7 +73,7 @@ export class Registry {
     const plugin = this.get(kind, name);
     const result = plugin.options.safeParse(options ?? {}, { reportInput: true });
     if (!result.success) {
-      throw new ConfigError(formatZodIssues(result.error.issues, where));
+      throw new ConfigError(formatZodIssues(result.error.issues, where, plugin.options));
     }
     return result.data;
   }

@@ -12,6 +12,7 @@ import type { StepGraph } from "../plan/planner.ts";
 import type { StepEnv } from "../steps/env.ts";
 import { runStep } from "../steps/run_step.ts";
 import type { Step } from "../plan/step.ts";
+import { noStepEvents, type StepEvents } from "./step_events.ts";
 
 /** A step that failed, or was skipped because a dependency failed. */
 export interface StepFailure {
@@ -57,38 +58,45 @@ async function clearFailure(env: StepEnv, id: string): Promise<void> {
 export async function executeLocally(
   env: StepEnv,
   graph: StepGraph,
-  options: { failFast?: boolean } = {},
+  options: { failFast?: boolean; events?: StepEvents } = {},
 ): Promise<ExecutionSummary> {
+  const events = options.events ?? noStepEvents;
   const computed: string[] = [], reused: string[] = [];
   const failed = new Map<string, StepFailure>();
   const todo = await pendingSteps(env, graph, reused);
-  let done = 0;
+  await events.planned(todo, reused);
+  let position = 0;
   for (const step of todo) {
     const blocker = step.deps.map((d) => failed.get(d)).find((f) => f !== undefined);
     if (blocker) {
-      failed.set(step.id, {
-        id: step.id,
-        label: step.label,
-        error: blocker.error,
-        cause: blocker.cause ?? blocker.id,
-      });
+      const cause = blocker.cause ?? blocker.id;
+      failed.set(step.id, { id: step.id, label: step.label, error: blocker.error, cause });
+      await events.failed(step, `skipped: needs ${cause}, which failed`);
       continue;
     }
-    env.log.info(`[${++done}/${todo.length}] ${step.label}`);
+    await events.started(step, ++position);
     const stepLog = fileLogger(stepLogPath(env.outDir, step.id));
     stepLog.info(`start ${step.label}`);
+    const started = performance.now();
     try {
       await runStep({ ...env, log: teeLogger(env.log, stepLog), stepLog }, step);
       stepLog.info("finished");
       await clearFailure(env, step.id);
       computed.push(step.id);
+      await events.finished(step, (performance.now() - started) / 1000);
     } catch (error) {
-      if (error instanceof InterruptedError || options.failFast) throw error;
+      if (error instanceof InterruptedError || options.failFast) {
+        stepLog.warn(
+          error instanceof InterruptedError ? "interrupted" : `failed: ${errorText(error)}`,
+        );
+        throw error;
+      }
       const failure = { id: step.id, label: step.label, error: errorText(error) };
       stepLog.warn(`failed: ${failure.error}`);
       env.log.warn(`${step.label} failed: ${failure.error}`);
       await recordFailure(env, failure);
       failed.set(step.id, failure);
+      await events.failed(step, failure.error);
     }
   }
   return { computed, reused, failed };

@@ -12,6 +12,7 @@ import { slurmExecutor } from "../../plugins/executor/slurm.ts";
 import type { StepGraph } from "../plan/planner.ts";
 import { defaultSlurmSettings } from "../../plugins/executor/slurm/settings.ts";
 import type { StepEnv } from "../steps/env.ts";
+import type { StepEvents } from "./step_events.ts";
 
 /** What the runner tells an executor besides the graph. */
 export interface ExecuteOptions {
@@ -19,6 +20,8 @@ export interface ExecuteOptions {
   readonly failFast?: boolean;
   /** Name of the backend plugin in use, so steps run elsewhere start the same backend. */
   readonly backendPlugin: string;
+  /** Told about each step as it starts and ends (for progress and `run.json`). */
+  readonly events?: StepEvents;
 }
 
 /** Runs the unfinished steps of a graph. */
@@ -34,6 +37,8 @@ export interface ExperimentSource {
   readonly file: string;
   /** The `--data` override, if any. */
   readonly data?: string;
+  /** The `--set` overrides (the snapshot the jobs load has them applied). */
+  readonly set?: readonly string[];
 }
 
 /** Runs the steps one after another in this process. */

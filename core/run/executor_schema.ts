@@ -8,7 +8,9 @@ import { z } from "zod";
 import { slurmSettingsSchema } from "../../plugins/executor/slurm/settings.ts";
 
 /** Settings of the local executor (none yet). */
-export const localSettingsSchema = z.strictObject({ type: z.literal("local") });
+export const localSettingsSchema = z.strictObject({
+  type: z.literal("local").describe("local: run the steps one by one in this process"),
+});
 
 /** `{ type: "local" }` or `{ type: "slurm", … }`. */
 export const executorSchema = z.discriminatedUnion("type", [

@@ -12,6 +12,9 @@ import type { Registry } from "../plugin/registry.ts";
 import { writeReport } from "../report/write_report.ts";
 import { type CellResult, collectResults } from "./results.ts";
 import { type SetupOptions, setUpRun } from "./run_setup.ts";
+import type { StepEstimate } from "./grid_eta.ts";
+import { RunRecorder } from "./run_record.ts";
+import { runProgressEvents } from "./run_progress.ts";
 
 export { storeOf } from "./run_setup.ts";
 
@@ -21,6 +24,8 @@ export interface RunOptions extends SetupOptions {
   readonly failFast?: boolean;
   /** Runs the steps (default: the local executor, in this process). */
   readonly executor?: Executor;
+  /** Seconds each step should take, for the ETA before a step of its kind has finished. */
+  readonly estimate?: StepEstimate;
 }
 
 /** What a run produced: every cell's result, in grid order. */
@@ -33,6 +38,8 @@ export interface RunSummary {
   readonly computed: readonly string[];
   /** Ids of the finished steps this run reused. */
   readonly reused: readonly string[];
+  /** Ids of the steps of the graph that are finished now (computed now or before). */
+  readonly finished: readonly string[];
   readonly failed: readonly CellResult[];
   /** Folder of the written report. */
   readonly reportDir: string;
@@ -46,12 +53,29 @@ export async function runExperiment(
 ): Promise<RunSummary> {
   const { backend, graph, env } = await setUpRun(experiment, registry, options);
   options.log.info(`backend: ${backend.name} (${backend.description})`);
-  const execution = await (options.executor ?? localExecutor).execute(env, graph, {
-    failFast: options.failFast,
-    backendPlugin: backend.name,
-  });
+  const executor = options.executor ?? localExecutor;
+  const recorder = new RunRecorder(
+    options.outDir,
+    experiment.name,
+    backend.name,
+    executor.name,
+    graph,
+  );
+  await recorder.start();
+  let execution;
+  try {
+    execution = await executor.execute(env, graph, {
+      failFast: options.failFast,
+      backendPlugin: backend.name,
+      events: runProgressEvents(options.log, env.store, recorder, graph.steps, options.estimate),
+    });
+  } finally {
+    await recorder.end();
+  }
   const results = await collectResults(env, graph, execution.failed);
   const reportDir = await writeReport(env, experiment, graph, results);
+  const finished = [];
+  for (const step of graph.steps) if (await env.store.has(step.id)) finished.push(step.id);
   return {
     backend: backend.tfBackend,
     backendDescription: backend.description,
@@ -59,6 +83,7 @@ export async function runExperiment(
     results,
     computed: execution.computed,
     reused: execution.reused,
+    finished,
     failed: results.filter((r) => r.status === "failed"),
     reportDir,
   };

@@ -15,16 +15,16 @@ import type { BatchAugmenter } from "./fit.ts";
 
 /** The `augment` field of the training settings; everything off by default. */
 export const augmentSchema = z.strictObject({
-  /** Mirror left–right with probability ½. */
-  flipHorizontal: z.boolean().default(false),
-  /** Mirror top–bottom with probability ½. */
-  flipVertical: z.boolean().default(false),
-  /** Largest rotation in degrees; each image turns by a uniform angle in ±rotation. */
-  rotation: boundedNumber(0, 180).default(0),
-  /** Largest shift per axis as a fraction of the image side. */
-  shift: boundedNumber(0, 0.5).default(0),
-  /** Intensity jitter: contrast × (1 ± intensity), brightness ± intensity / 2. */
-  intensity: boundedNumber(0, 1).default(0),
+  flipHorizontal: z.boolean().default(false)
+    .describe("mirror left–right with probability ½"),
+  flipVertical: z.boolean().default(false)
+    .describe("mirror top–bottom with probability ½"),
+  rotation: boundedNumber(0, 180).default(0)
+    .describe("largest rotation in degrees; each image turns by a uniform angle in ±rotation"),
+  shift: boundedNumber(0, 0.5).default(0)
+    .describe("largest shift per axis as a fraction of the image side"),
+  intensity: boundedNumber(0, 1).default(0)
+    .describe("intensity jitter: contrast × (1 ± intensity), brightness ± intensity / 2"),
 });
 
 /** Augmentation settings with defaults filled. */

@@ -9,22 +9,33 @@ import { boundedNumber } from "../util/zod_format.ts";
 
 /** The `schedule` field of the training settings. */
 export const scheduleSchema = z.discriminatedUnion("type", [
-  z.strictObject({ type: z.literal("constant") }),
+  z.strictObject({
+    type: z.literal("constant").describe(
+      "constant: the learning rate throughout; plateau: multiplied by factor when the " +
+        "validation loss stalls; cosine: cosine decay to minLearningRate after a warm-up",
+    ),
+  }),
   z.strictObject({
     type: z.literal("plateau"),
-    /** Multiplies the rate after `patience` epochs without improvement. */
-    factor: boundedNumber(0.001, 0.999).default(0.1),
-    patience: boundedNumber(0, 10000, true).default(5),
-    /** Improvements smaller than this do not count. */
-    minDelta: boundedNumber(0, 1e6).default(1e-4),
-    minLearningRate: boundedNumber(0, 10).default(1e-6),
+    factor: boundedNumber(0.001, 0.999).default(0.1)
+      .describe("plateau: multiplies the rate after patience epochs without improvement"),
+    patience: boundedNumber(0, 10000, true).default(5)
+      .describe("plateau: epochs without improvement before the rate drops"),
+    minDelta: boundedNumber(0, 1e6).default(1e-4)
+      .describe("plateau: validation-loss improvements smaller than this do not count"),
+    minLearningRate: boundedNumber(0, 10).default(1e-6)
+      .describe(
+        "lowest rate: plateau never goes below it (default 1e-6); cosine ends at it (default 0)",
+      ),
   }),
   z.strictObject({
     type: z.literal("cosine"),
-    /** Rate reached at the last epoch. */
-    minLearningRate: boundedNumber(0, 10).default(0),
-    /** Epochs of linear increase from `learningRate / (warmupEpochs + 1)`. */
-    warmupEpochs: boundedNumber(0, 10000, true).default(0),
+    minLearningRate: boundedNumber(0, 10).default(0)
+      .describe(
+        "lowest rate: plateau never goes below it (default 1e-6); cosine ends at it (default 0)",
+      ),
+    warmupEpochs: boundedNumber(0, 10000, true).default(0)
+      .describe("cosine: epochs of linear increase from learningRate / (warmupEpochs + 1)"),
   }),
 ]);
 

@@ -13,13 +13,12 @@ import { type FitResult, LossNotFiniteError } from "./fit.ts";
 
 /** The `search` field of the training settings; a missing list keeps the single setting. */
 export const searchSchema = z.strictObject({
-  /** Dropout rates to try (the model plugin needs a `dropout` option). */
   dropout: z.array(boundedNumber(0, 0.9)).min(1, { error: "expected at least one rate" })
-    .optional(),
-  /** Base learning rates to try. */
+    .optional().describe("dropout rates to try (the network plugin needs a dropout option)"),
   learningRate: z.array(
     z.number().gt(0, { error: "expected a learning rate above 0" }).max(10),
-  ).min(1, { error: "expected at least one learning rate" }).optional(),
+  ).min(1, { error: "expected at least one learning rate" }).optional()
+    .describe("base learning rates to try"),
 });
 
 /** Search settings. */

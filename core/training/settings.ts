@@ -16,13 +16,16 @@ const learningRate = z.number().gt(0, { error: "expected a learning rate above 0
 
 /** Settings shared by every training loop. */
 export const trainingSchema = z.strictObject({
-  epochs: boundedNumber(1, 10000, true).default(20),
-  batchSize: boundedNumber(1, 4096, true).default(8),
-  learningRate: learningRate.default(1e-3),
-  optimizer: z.enum(["adam", "sgd"]).default("adam"),
-  momentum: boundedNumber(0, 1).default(0.9),
-  /** Epochs without validation-loss improvement before stopping (the paper: 10). */
-  patience: boundedNumber(0, 10000, true).default(10),
+  epochs: boundedNumber(1, 10000, true).default(20)
+    .describe("most epochs (early stopping may end sooner)"),
+  batchSize: boundedNumber(1, 4096, true).default(8).describe("images per training batch"),
+  learningRate: learningRate.default(1e-3).describe("base learning rate"),
+  optimizer: z.enum(["adam", "sgd"]).default("adam").describe("adam, or sgd with momentum"),
+  momentum: boundedNumber(0, 1).default(0.9).describe("sgd only: momentum"),
+  patience: boundedNumber(0, 10000, true).default(10).describe(
+    "epochs without validation-loss improvement before stopping (the paper: 10); the " +
+      "weights of the best epoch are kept",
+  ),
   schedule: scheduleSchema.default({ type: "constant" })
     .describe("learning-rate schedule: constant, plateau (reduce on plateau) or cosine"),
   augment: augmentSchema.default(augmentSchema.parse({}))
@@ -35,7 +38,8 @@ export const trainingSchema = z.strictObject({
 
 /** Training settings of segmenters: the shared ones and the loss (the paper's: soft IoU). */
 export const segmenterTrainingSchema = trainingSchema.extend({
-  loss: z.enum(SEGMENTATION_LOSSES).default("iou"),
+  loss: z.enum(SEGMENTATION_LOSSES).default("iou")
+    .describe("training loss; + sums two (the paper: soft IoU)"),
 });
 
 /** Training settings with defaults filled. */

@@ -5,6 +5,7 @@
  * @module
  */
 import { z } from "zod";
+import { didYouMean } from "./suggest.ts";
 
 /** A zod issue as reported by `safeParse(…, { reportInput: true })`. */
 export type ZodIssue = z.core.$ZodIssue;
@@ -19,24 +20,63 @@ export function formatPath(path: readonly PropertyKey[], prefix = ""): string {
   return out === "" ? "(top level)" : out;
 }
 
-/** One line per issue: `path: problem`. */
-export function formatZodIssues(issues: readonly ZodIssue[], prefix = ""): string {
-  return issues.map((issue) => formatIssue(issue, prefix)).join("\n");
+/**
+ * One line per issue: `path: problem`. With the `schema` that was parsed, an unknown field
+ * gets the closest known one as a suggestion.
+ */
+export function formatZodIssues(
+  issues: readonly ZodIssue[],
+  prefix = "",
+  schema?: z.ZodType,
+): string {
+  return issues.map((issue) => formatIssue(issue, prefix, schema)).join("\n");
 }
 
-function formatIssue(issue: ZodIssue, prefix: string): string {
+function formatIssue(issue: ZodIssue, prefix: string, schema?: z.ZodType): string {
   if (issue.code === "invalid_union" && issue.errors.length > 0) {
-    return formatUnion(issue, prefix);
+    return formatUnion(issue, prefix, schema);
   }
   if (issue.code === "unrecognized_keys") {
-    const keys = issue.keys.map((k) => `"${k}"`).join(", ");
-    return `${formatPath(issue.path, prefix)}: unknown field ${keys} (check the spelling)`;
+    const known = schema ? knownKeys(schema, issue.path) : [];
+    const keys = issue.keys.map((k) => `"${k}"${didYouMean(k, known)}`).join(", ");
+    const hint = known.length > 0 ? `known: ${known.join(", ")}` : "check the spelling";
+    return `${formatPath(issue.path, prefix)}: unknown field ${keys} (${hint})`;
   }
   return `${formatPath(issue.path, prefix)}: ${describe(issue)}`;
 }
 
+interface JsonNode {
+  properties?: Record<string, JsonNode>;
+  anyOf?: JsonNode[];
+  oneOf?: JsonNode[];
+  items?: JsonNode;
+  additionalProperties?: JsonNode | boolean;
+}
+
+/** The field names an object at `path` of `schema` accepts. */
+function knownKeys(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+  let nodes: JsonNode[] = [
+    z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as JsonNode,
+  ];
+  const expand = (list: JsonNode[]): JsonNode[] =>
+    list.flatMap((n) => [n, ...expand([...(n.anyOf ?? []), ...(n.oneOf ?? [])])]);
+  for (const key of path) {
+    nodes = expand(nodes).flatMap((n) => {
+      if (typeof key === "number") return n.items ? [n.items] : [];
+      const child = n.properties?.[String(key)] ??
+        (typeof n.additionalProperties === "object" ? n.additionalProperties : undefined);
+      return child ? [child] : [];
+    });
+  }
+  return [...new Set(expand(nodes).flatMap((n) => Object.keys(n.properties ?? {})))];
+}
+
 /** A union failed: report the alternative that got furthest (deepest path). */
-function formatUnion(issue: z.core.$ZodIssueInvalidUnion, prefix: string): string {
+function formatUnion(
+  issue: z.core.$ZodIssueInvalidUnion,
+  prefix: string,
+  schema?: z.ZodType,
+): string {
   const best = issue.errors
     .map((alternative) =>
       alternative.map((inner) => ({
@@ -45,7 +85,7 @@ function formatUnion(issue: z.core.$ZodIssueInvalidUnion, prefix: string): strin
       }))
     )
     .sort((a, b) => depth(b) - depth(a))[0];
-  return formatZodIssues(best as ZodIssue[], prefix);
+  return formatZodIssues(best as ZodIssue[], prefix, schema);
 }
 
 function depth(issues: readonly ZodIssue[]): number {

@@ -29,14 +29,14 @@ import {
 
 const options = z.strictObject({
   ...commonClassifierOptions(true),
-  /** Filters of the stem (DenseNet-121: 64). */
-  width: z.number().int().min(1).max(512).default(64),
-  /** Feature maps each dense layer adds (DenseNet-121: 32). */
-  growthRate: z.number().int().min(1).max(128).default(32),
-  /** Dense layers per block: `[6, 12, 24, 16]` is DenseNet-121. */
-  blocks: z.array(z.number().int().min(1).max(64)).min(1).max(5).default([6, 12, 24, 16]),
-  /** Fraction of channels a transition keeps (DenseNet-BC: 0.5). */
-  compression: z.number().gt(0).max(1).default(0.5),
+  width: z.number().int().min(1).max(512).default(64)
+    .describe("filters of the stem (DenseNet-121: 64)"),
+  growthRate: z.number().int().min(1).max(128).default(32)
+    .describe("feature maps each dense layer adds (DenseNet-121: 32)"),
+  blocks: z.array(z.number().int().min(1).max(64)).min(1).max(5).default([6, 12, 24, 16])
+    .describe("dense layers per block: [6, 12, 24, 16] is DenseNet-121"),
+  compression: z.number().gt(0).max(1).default(0.5)
+    .describe("fraction of channels a transition keeps (DenseNet-BC: 0.5)"),
   stem: stemOption,
 });
 

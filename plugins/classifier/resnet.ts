@@ -30,10 +30,10 @@ import {
 
 const options = z.strictObject({
   ...commonClassifierOptions(true),
-  /** Filters of the stem and the first stage (ResNet: 64); doubled per stage. */
-  width: z.number().int().min(1).max(512).default(64),
-  /** Residual blocks per stage: `[2, 2, 2, 2]` ResNet-18, `[3, 4, 6, 3]` ResNet-34. */
-  stages: z.array(z.number().int().min(1).max(16)).min(1).max(5).default([2, 2, 2, 2]),
+  width: z.number().int().min(1).max(512).default(64)
+    .describe("filters of the stem and the first stage (ResNet: 64); doubled per stage"),
+  stages: z.array(z.number().int().min(1).max(16)).min(1).max(5).default([2, 2, 2, 2])
+    .describe("residual blocks per stage: [2, 2, 2, 2] ResNet-18, [3, 4, 6, 3] ResNet-34"),
   stem: stemOption,
 });
 

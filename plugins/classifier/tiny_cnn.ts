@@ -11,10 +11,10 @@ import { composeModel, seededInitializers } from "../../core/nn/seeded_init.ts";
 import { definePlugin, type NetworkSpec } from "../../core/plugin/plugin.ts";
 
 const options = z.strictObject({
-  /** Filters of the first block; doubled in each following block. */
-  filters: z.number().int().min(1).max(256).default(8),
-  /** Conv + pool blocks before the target convolution. */
-  blocks: z.number().int().min(1).max(6).default(2),
+  filters: z.number().int().min(1).max(256).default(8)
+    .describe("filters of the first block; doubled in each following block"),
+  blocks: z.number().int().min(1).max(6).default(2)
+    .describe("conv + pool blocks before the target convolution"),
 });
 
 type Options = z.output<typeof options>;

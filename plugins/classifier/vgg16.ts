@@ -22,14 +22,14 @@ const CONVS_PER_BLOCK = [2, 2, 3, 3, 3] as const;
 
 const options = z.strictObject({
   ...commonClassifierOptions(false),
-  /** Filters of the first block (VGG16: 64); doubled per block up to 8×. */
-  width: z.number().int().min(1).max(512).default(64),
-  /** Blocks used, from the first (VGG16: 5). */
-  blocks: z.number().int().min(1).max(5).default(5),
-  /** Units of each of the two hidden dense layers (VGG16: 4096); 0 for none. */
-  denseUnits: z.number().int().min(0).max(8192).default(4096),
-  /** `flatten` (VGG16) or global `average` pooling before the dense layers. */
-  pooling: z.enum(["flatten", "average"]).default("flatten"),
+  width: z.number().int().min(1).max(512).default(64)
+    .describe("filters of the first block (VGG16: 64); doubled per block up to 8×"),
+  blocks: z.number().int().min(1).max(5).default(5)
+    .describe("blocks used, from the first (VGG16: 5)"),
+  denseUnits: z.number().int().min(0).max(8192).default(4096)
+    .describe("units of each of the two hidden dense layers (VGG16: 4096); 0 for none"),
+  pooling: z.enum(["flatten", "average"]).default("flatten")
+    .describe("flatten (VGG16) or global average pooling before the dense layers"),
 });
 
 type Options = z.output<typeof options>;

@@ -11,8 +11,8 @@ import { requireDataRoot } from "./formats/read_file.ts";
 import { definePlugin } from "../../core/plugin/plugin.ts";
 
 const options = z.strictObject({
-  /** Folder with `patientXXX/` folders, or with `training/` and `testing/` (`--data`). */
-  root: z.string().default(""),
+  root: z.string().default("")
+    .describe("folder with patientXXX/ folders, or with training/ and testing/ (--data)"),
 });
 
 /** The `acdc` dataset plugin. */

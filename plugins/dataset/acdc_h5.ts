@@ -24,14 +24,14 @@ import { CampriorError, throwIfInterrupted } from "../../core/util/errors.ts";
 import { definePlugin } from "../../core/plugin/plugin.ts";
 
 const options = z.strictObject({
-  /** The folder with `h5/`, `info/` and the list files (`--data`). */
-  root: z.string().default(""),
-  /** List files (relative to `root`, or absolute); `test` is used only if it exists. */
+  root: z.string().default("")
+    .describe("the folder with h5/, info/ and the list files (--data)"),
   lists: z.strictObject({
-    train: z.string().default("train.list"),
-    val: z.string().default("val.list"),
-    test: z.string().default("test.list"),
-  }).default({ train: "train.list", val: "val.list", test: "test.list" }),
+    train: z.string().default("train.list").describe("list of the training slices"),
+    val: z.string().default("val.list").describe("list of the validation volumes"),
+    test: z.string().default("test.list").describe("list of the test volumes (if it exists)"),
+  }).default({ train: "train.list", val: "val.list", test: "test.list" })
+    .describe("list files, relative to root or absolute; test is used only if it exists"),
 });
 
 type Options = z.output<typeof options>;

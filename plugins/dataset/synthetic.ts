@@ -17,12 +17,12 @@ import { definePlugin } from "../../core/plugin/plugin.ts";
 const VERSION = "1";
 
 const options = z.strictObject({
-  /** Patients per diagnostic group (5 groups). */
-  patientsPerGroup: z.number().int().min(1).max(200).default(8),
-  /** Side of the square slices in pixels. */
-  imageSize: z.number().int().min(32).max(512).default(96),
-  /** Short-axis slices per volume, base to apex. */
-  slices: z.number().int().min(1).max(30).default(6),
+  patientsPerGroup: z.number().int().min(1).max(200).default(8)
+    .describe("patients per diagnostic group (5 groups)"),
+  imageSize: z.number().int().min(32).max(512).default(96)
+    .describe("side of the square slices in pixels"),
+  slices: z.number().int().min(1).max(30).default(6)
+    .describe("short-axis slices per volume, base to apex"),
 });
 
 /** The `synthetic` dataset plugin. */

@@ -17,8 +17,11 @@ import { definePlugin } from "../../core/plugin/plugin.ts";
 import { normal, type Random, seededRandom } from "../../core/util/random.ts";
 
 const options = z.strictObject({
-  patientsPerGroup: z.number().int().min(1).max(100).default(4),
-  size: z.number().int().min(16).max(256).default(32),
+  patientsPerGroup: z.number().int().min(1).max(100).default(4)
+    .describe("patients per diagnostic group (5 groups)"),
+  size: z.number().int().min(16).max(256).default(32).describe(
+    "side of the square slices in pixels",
+  ),
 });
 
 /** Radii (fractions of the image side) of LV cavity, wall and RV per diagnosis. */

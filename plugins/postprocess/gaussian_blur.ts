@@ -74,10 +74,10 @@ export function gaussianBlurMap(map: Map2D, sigma: number, truncate = 4): Map2D 
 
 /** Options of the `gaussian-blur` plugin. */
 export const gaussianBlurOptions = z.strictObject({
-  /** Standard deviation in pixels. */
-  sigma: z.number().gt(0).max(100).default(2),
-  /** Kernel radius in standard deviations (SciPy's `truncate`). */
-  truncate: z.number().gt(0).max(10).default(4),
+  sigma: z.number().gt(0).max(100).default(2)
+    .describe("standard deviation in pixels"),
+  truncate: z.number().gt(0).max(10).default(4)
+    .describe("kernel radius in standard deviations (SciPy's truncate)"),
 });
 
 /** The `gaussian-blur` postprocess plugin. */

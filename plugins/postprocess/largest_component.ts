@@ -60,11 +60,12 @@ export function labelComponents(
 
 /** Options of the `largest-component` plugin. */
 export const largestComponentOptions = z.strictObject({
-  /** Values at or above it are foreground. */
-  threshold: z.number().min(0).max(1).default(0.5),
-  connectivity: z.union([z.literal(4), z.literal(8)]).default(8),
-  /** `mask`: kept pixels become 1; `values`: they keep their value. */
-  output: z.enum(["mask", "values"]).default("mask"),
+  threshold: z.number().min(0).max(1).default(0.5)
+    .describe("values at or above it are foreground"),
+  connectivity: z.union([z.literal(4), z.literal(8)]).default(8)
+    .describe("4: pixels touching by an edge are connected; 8: by an edge or a corner"),
+  output: z.enum(["mask", "values"]).default("mask")
+    .describe("mask: kept pixels become 1; values: they keep their value"),
 });
 
 /** Options with defaults filled. */

@@ -161,7 +161,9 @@ export function modeFilterMap(map: Map2D, size: number): Map2D {
 
 /** Options of the `mode-filter` plugin. */
 export const modeFilterOptions = z.strictObject({
-  size: z.number().int().min(1).max(64).default(12),
+  size: z.number().int().min(1).max(64).default(12).describe(
+    "box size as Pillow takes it (an even size uses the next odd box: 12 is 13×13)",
+  ),
 });
 
 /** The `mode-filter` postprocess plugin. */

@@ -55,12 +55,12 @@ export function otsuLevel(data: Float32Array): number {
 
 /** Options of the `threshold` plugin. */
 export const thresholdOptions = z.strictObject({
-  /** `fixed`: `value` is the threshold; `otsu`: chosen per map. */
-  method: z.enum(["fixed", "otsu"]).default("fixed"),
-  /** Fixed threshold: values at or above it are foreground. */
-  value: z.number().min(0).max(1).default(0.5),
-  /** `mask`: 1 for foreground, 0 else; `values`: the map's value for foreground, 0 else. */
-  output: z.enum(["mask", "values"]).default("mask"),
+  method: z.enum(["fixed", "otsu"]).default("fixed")
+    .describe("fixed: value is the threshold; otsu: chosen per map"),
+  value: z.number().min(0).max(1).default(0.5)
+    .describe("fixed threshold: values at or above it are foreground"),
+  output: z.enum(["mask", "values"]).default("mask")
+    .describe("mask: 1 for foreground, 0 else; values: the map's value for foreground, 0 else"),
 });
 
 /** Options with defaults filled. */

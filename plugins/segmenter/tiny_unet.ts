@@ -10,10 +10,10 @@ import { seededInitializers } from "../../core/nn/seeded_init.ts";
 import { definePlugin } from "../../core/plugin/plugin.ts";
 
 const options = z.strictObject({
-  /** Pooling levels. */
-  depth: z.number().int().min(1).max(6).default(2),
-  /** Filters at the first level; doubled per level. */
-  filters: z.number().int().min(1).max(256).default(8),
+  depth: z.number().int().min(1).max(6).default(2)
+    .describe("pooling levels"),
+  filters: z.number().int().min(1).max(256).default(8)
+    .describe("filters at the first level; doubled per level"),
 });
 
 type Init = ReturnType<typeof seededInitializers>;

@@ -15,16 +15,16 @@ import { definePlugin } from "../../core/plugin/plugin.ts";
 import { conv, dropout, type LayerKit, layerKit, maxPool, type Sym } from "../../core/nn/layers.ts";
 
 const options = z.strictObject({
-  /** 2× poolings; the network works at `depth + 1` resolutions. */
-  depth: z.number().int().min(1).max(6).default(4),
-  /** Filters at the first level (U-Net: 64); doubled per level. */
-  filters: z.number().int().min(1).max(512).default(64),
-  /** Batch normalisation after each convolution. */
-  batchNorm: z.boolean().default(false),
-  /** Dropout rate at the deepest encoder level and the bottleneck. */
-  dropout: z.number().min(0).max(0.9).default(0),
-  /** `transpose`: 2×2 transposed convolution (U-Net); `nearest`: nearest-neighbour resize. */
-  upsampling: z.enum(["transpose", "nearest"]).default("transpose"),
+  depth: z.number().int().min(1).max(6).default(4)
+    .describe("2× poolings; the network works at depth + 1 resolutions"),
+  filters: z.number().int().min(1).max(512).default(64)
+    .describe("filters at the first level (U-Net: 64); doubled per level"),
+  batchNorm: z.boolean().default(false)
+    .describe("batch normalisation after each convolution"),
+  dropout: z.number().min(0).max(0.9).default(0)
+    .describe("dropout rate at the deepest encoder level and the bottleneck"),
+  upsampling: z.enum(["transpose", "nearest"]).default("transpose")
+    .describe("transpose: 2×2 transposed convolution (U-Net); nearest: nearest-neighbour resize"),
 });
 
 type Options = z.output<typeof options>;

@@ -76,8 +76,11 @@ export const eigencamPlugin = camMethodPlugin({
   description: "EigenCAM: activations projected on their first principal component",
   version: "1",
   options: z.strictObject({
-    /** Sign convention of the principal component (see the module notes). */
-    sign: z.enum(EIGENCAM_SIGNS).default("largest-loading-negative"),
+    sign: z.enum(EIGENCAM_SIGNS).default("largest-loading-negative")
+      .describe(
+        "the component's sign: largest-loading-negative matches pytorch-grad-cam; " +
+          "with-activations lights up where the layer fires",
+      ),
   }),
   map: ({ activations }, { sign }) => {
     const [n, h, w, k] = activations.shape;

@@ -61,8 +61,8 @@ export const scorecamPlugin = camMethodPlugin({
   description: "Score-CAM: channels weighted by the class score of the image they mask",
   version: "1",
   options: z.strictObject({
-    /** Masked images per forward pass. */
-    batchSize: z.number().int().min(1).max(4096).default(32),
+    batchSize: z.number().int().min(1).max(4096).default(32)
+      .describe("masked images per forward pass"),
   }),
   weigh: (inputs, { batchSize }) => {
     const [n, , , k] = inputs.activations.shape;

@@ -16,50 +16,54 @@ const word = (what: string, pattern: RegExp) =>
 
 /** What one job asks the scheduler for; unset fields use the cluster's defaults. */
 export const slurmResourcesSchema = z.strictObject({
-  partition: word("a partition name", /^[\w.,-]+$/).optional(),
-  account: word("an account name", /^[\w.-]+$/).optional(),
-  /** Wall-clock limit as sbatch takes it: `30`, `02:00:00`, `1-12:00:00`. */
-  time: word("a time limit like 30, 02:00:00 or 1-12:00:00", /^[\d:-]+$/).optional(),
-  /** CPUs per task (`--cpus-per-task`). */
-  cpus: boundedNumber(1, 1024, true).optional(),
-  /** Memory per node (`--mem`), e.g. `4G`, `16000M`. */
-  memory: word("a memory size like 4G or 16000M", /^\d+[KMGT]?$/).optional(),
-  /** GPUs per job (`--gpus`): a count, or `type:count` like `a100:1`. */
+  partition: word("a partition name", /^[\w.,-]+$/).optional()
+    .describe("partition (queue) to submit to (--partition)"),
+  account: word("an account name", /^[\w.-]+$/).optional()
+    .describe("account charged for the jobs (--account)"),
+  time: word("a time limit like 30, 02:00:00 or 1-12:00:00", /^[\d:-]+$/).optional()
+    .describe("wall-clock limit as sbatch takes it: 30, 02:00:00, 1-12:00:00"),
+  cpus: boundedNumber(1, 1024, true).optional()
+    .describe("CPUs per task (--cpus-per-task)"),
+  memory: word("a memory size like 4G or 16000M", /^\d+[KMGT]?$/).optional()
+    .describe("memory per node (--mem), e.g. 4G, 16000M"),
   gpus: z.union([boundedNumber(1, 64, true), word("a GPU count or type:count", /^[\w.-]+:\d+$/)])
-    .optional(),
-  /** More sbatch options, one per entry, e.g. `--qos=short` or `--constraint=v100`. */
-  extra: z.array(word("an sbatch option starting with -", /^-\S.*$/)).optional(),
+    .optional().describe("GPUs per job (--gpus): a count, or type:count like a100:1"),
+  extra: z.array(word("an sbatch option starting with -", /^-\S.*$/)).optional()
+    .describe("more sbatch options, one per entry, e.g. --qos=short or --constraint=v100"),
 });
 
 /** Resources of one job. */
 export type SlurmResources = z.output<typeof slurmResourcesSchema>;
 
+const kindResources = slurmResourcesSchema.optional()
+  .describe("resources of this step kind, replacing the shared ones it sets");
+
 /** Step kinds with their own resources; any other kind gets the shared ones. */
 const stepKindResources = z.strictObject({
-  data: slurmResourcesSchema.optional(),
-  split: slurmResourcesSchema.optional(),
-  classifier: slurmResourcesSchema.optional(),
-  cam: slurmResourcesSchema.optional(),
-  population: slurmResourcesSchema.optional(),
-  prior: slurmResourcesSchema.optional(),
-  segmenter: slurmResourcesSchema.optional(),
+  data: kindResources,
+  split: kindResources,
+  classifier: kindResources,
+  cam: kindResources,
+  population: kindResources,
+  prior: kindResources,
+  segmenter: kindResources,
 });
 
 /** The Slurm executor's settings. */
 export const slurmSettingsSchema = slurmResourcesSchema.extend({
-  type: z.literal("slurm"),
-  /** At most this many tasks of a cell array run at once (`--array=0-N%throttle`). */
-  throttle: boundedNumber(1, 100000, true).optional(),
-  /** Overrides per step kind, e.g. `{ "segmenter": { "gpus": 1, "time": "04:00:00" } }`. */
-  steps: stepKindResources.default({}),
-  /** Shell lines run before each step, e.g. `module load cuda`. */
-  setup: z.array(z.string()).default([]),
-  /** The deno executable on the compute nodes (default: the one submitting). */
-  deno: z.string().min(1).optional(),
-  /** Seconds between scheduler polls while following the jobs. */
-  pollSeconds: boundedNumber(0.2, 3600).default(10),
-  /** Print the sbatch scripts and submit nothing. */
-  dryRun: z.boolean().default(false),
+  type: z.literal("slurm").describe("slurm: submit the steps to a Slurm cluster as sbatch jobs"),
+  throttle: boundedNumber(1, 100000, true).optional()
+    .describe("at most this many tasks of a cell array run at once (--array=0-N%throttle)"),
+  steps: stepKindResources.default({})
+    .describe('overrides per step kind, e.g. { "segmenter": { "gpus": 1, "time": "04:00:00" } }'),
+  setup: z.array(z.string()).default([])
+    .describe("shell lines run before each step, e.g. module load cuda"),
+  deno: z.string().min(1).optional()
+    .describe("the deno executable on the compute nodes (default: the one submitting)"),
+  pollSeconds: boundedNumber(0.2, 3600).default(10)
+    .describe("seconds between scheduler polls while following the jobs"),
+  dryRun: z.boolean().default(false)
+    .describe("print the sbatch scripts and submit nothing"),
 });
 
 /** Slurm executor settings with defaults filled. */

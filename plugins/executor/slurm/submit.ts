@@ -23,7 +23,7 @@ import {
 import type { StepCommand } from "./sbatch_script.ts";
 import { SlurmError, type SlurmScheduler } from "./scheduler.ts";
 import type { SlurmSettings } from "./settings.ts";
-import { snapshotExperiment } from "./snapshot.ts";
+import { snapshotExperiment } from "../../../core/config/snapshot.ts";
 import { logPath, planJobs, type PlannedJob, scriptPath, writeJobFiles } from "./jobs.ts";
 import { isActive, neverStarts } from "./tracker.ts";
 
@@ -93,7 +93,7 @@ export async function prepareSubmission(
   const stamp = new Date().toISOString().replaceAll(/[:.]/g, "-");
   const dir = await Deno.makeTempDir({ dir: root, prefix: `${stamp}-` });
   const submission = planSubmission(todo, inFlight, input, dir);
-  await snapshotExperiment(input.source.file, join(dir, "experiment.json"));
+  await snapshotExperiment(input.source.file, join(dir, "experiment.json"), input.source.set);
   await writeJobFiles(dir, submission.jobs);
   const steps = submission.jobs.flatMap((job) => job.steps);
   await Promise.all(steps.map((s) => Deno.remove(failurePath(input.outDir, s.id)).catch(() => {})));

@@ -1,0 +1,110 @@
+/**
+ * What each command takes and does: the source of the global help, each command's own
+ * `--help` and the flags it accepts.
+ *
+ * @module
+ */
+import { flagHelp, type FlagName } from "./flags.ts";
+
+/** The experiment run when no file is given. */
+export const DEFAULT_EXPERIMENT = "experiments/quickstart.json";
+
+/** One command of the CLI. */
+export interface CommandSpec {
+  readonly name: string;
+  /** Positional arguments as shown in the usage line. */
+  readonly args: string;
+  readonly summary: string;
+  readonly flags: readonly FlagName[];
+  /** Paragraphs shown by `<command> --help` after the usage line. */
+  readonly details?: string;
+}
+
+const EXPERIMENT_FLAGS = ["backend", "out", "data", "set"] as const satisfies FlagName[];
+
+/** The commands, in the order the help lists them. */
+export const COMMANDS: readonly CommandSpec[] = [
+  {
+    name: "run",
+    args: "[file]",
+    summary: `run an experiment grid (default ${DEFAULT_EXPERIMENT})`,
+    flags: [...EXPERIMENT_FLAGS, "fail-fast", "executor", "dry-run", "progress-every"],
+    details: `Runs every unfinished step and writes the report; finished steps are reused, so a
+re-run computes only what is missing. Prints the path of the report page at the end.
+\`deno task experiment <file>\` is short for \`run <file>\`.
+Progress: bars on a terminal; otherwise a line per step (with the grid's ETA) and a line at
+least every --progress-every seconds during long steps. Each step's epochs are also in
+<out>/logs/<step-id>.log.`,
+  },
+  {
+    name: "plan",
+    args: "[file]",
+    summary: "list the steps, which are done or to do, and what the rest will cost",
+    flags: [...EXPERIMENT_FLAGS, "json", "no-estimate", "recalibrate"],
+    details: `The cost estimate times a few training and inference batches of each network on
+the chosen backend (cached per machine and backend) and multiplies by the step counts; the
+first plan of an experiment also prepares its data (which the run then reuses).`,
+  },
+  {
+    name: "status",
+    args: "<out>",
+    summary: "done / running / failed / to do per step of an output folder (any shell)",
+    flags: ["out"],
+  },
+  {
+    name: "step",
+    args: "<file> <step-id>",
+    summary: "run one step whose dependencies are finished (what Slurm tasks run)",
+    flags: [...EXPERIMENT_FLAGS, "progress-every"],
+  },
+  {
+    name: "plugins",
+    args: "[file]",
+    summary: "list the plugins and their options (with the file's own plugins)",
+    flags: [],
+  },
+  {
+    name: "schema",
+    args: "",
+    summary: "write the JSON Schema of experiment files (experiment.schema.json)",
+    flags: ["out"],
+  },
+  {
+    name: "docs",
+    args: "",
+    summary: "write the reference of experiment-file options (docs/experiment-file.md)",
+    flags: ["out"],
+  },
+];
+
+/** The spec of a command by name. */
+export function commandSpec(name: string): CommandSpec | undefined {
+  return COMMANDS.find((c) => c.name === name);
+}
+
+/** The global help. */
+export function globalHelp(): string {
+  const width = Math.max(...COMMANDS.map((c) => `${c.name} ${c.args}`.length)) + 2;
+  return [
+    "usage: deno task experiment [command] [file] [flags]",
+    "",
+    "commands:",
+    ...COMMANDS.map((c) => `  ${`${c.name} ${c.args}`.padEnd(width)}${c.summary}`),
+    "",
+    "`deno task experiment <file>` is short for `run <file>`; no command runs the quickstart.",
+    "`<command> --help` shows a command's flags.",
+  ].join("\n");
+}
+
+/** The help of one command: usage, summary, details and its flags. */
+export function commandHelp(spec: CommandSpec): string {
+  return [
+    `usage: deno task experiment ${spec.name}${spec.args ? ` ${spec.args}` : ""} [flags]`,
+    "",
+    spec.summary,
+    ...(spec.details ? ["", spec.details] : []),
+    "",
+    "flags:",
+    ...flagHelp([...spec.flags, "help"]),
+  ].join("\n");
+}

@@ -1,0 +1,97 @@
+/**
+ * `experiment run`: runs the grid with progress, then prints Table 1, the step totals and
+ * the path of the report page.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { CampriorError } from "../util/errors.ts";
+import { createExecutor, executorSettings, type ExperimentSource } from "../run/executor.ts";
+import type { Experiment } from "../config/experiment.ts";
+import { consoleLogger } from "../util/logger.ts";
+import type { Registry } from "../plugin/registry.ts";
+import { snapshotExperiment } from "../config/snapshot.ts";
+import type { ProgressOptions } from "./progress_bar.ts";
+import { terminalProgress } from "./progress_bar.ts";
+import { table1, table1Markdown } from "../report/table1.ts";
+import { runExperiment, type RunSummary } from "../run/runner.ts";
+import { slurmDryRunText } from "../../plugins/executor/slurm/commands.ts";
+
+/** What `run` needs besides the experiment. */
+export interface RunCommandInput {
+  readonly experiment: Experiment;
+  readonly outDir: string;
+  readonly source: ExperimentSource;
+  readonly executor?: string;
+  readonly dryRun?: boolean;
+  readonly failFast?: boolean;
+  readonly progress: ProgressOptions;
+}
+
+/** Runs the experiment; returns the exit code (1 when a cell failed). */
+export async function runCommand(input: RunCommandInput, registry: Registry): Promise<number> {
+  const { experiment, outDir, source } = input;
+  const settings = executorSettings(experiment.executor, {
+    type: input.executor,
+    dryRun: input.dryRun,
+  });
+  if (settings.type === "slurm" && settings.dryRun) {
+    console.log(await slurmDryRunText(experiment, registry, { settings, source, outDir }));
+    return 0;
+  }
+  await snapshotExperiment(source.file, join(outDir, "experiment.json"), source.set);
+  const controller = new AbortController();
+  const onInterrupt = () => {
+    if (controller.signal.aborted) Deno.exit(130);
+    console.error("\nstopping after the current step (Ctrl-C again to quit now)…");
+    controller.abort();
+  };
+  Deno.addSignalListener("SIGINT", onInterrupt);
+  try {
+    const summary = await runExperiment(experiment, registry, {
+      outDir,
+      signal: controller.signal,
+      log: consoleLogger,
+      progress: terminalProgress(input.progress),
+      failFast: input.failFast,
+      executor: createExecutor(settings, source),
+    });
+    console.log(`\n${experiment.name} on ${summary.backend} (${summary.backendDescription})\n`);
+    console.log(table1Markdown(table1(summary.results)));
+    console.log(`\n${stepTotals(summary)}`);
+    console.log(`report: ${join(summary.reportDir, "index.html")}`);
+    console.log(`logs: ${join(outDir, "logs")}/<step-id>.log; status: experiment status ${outDir}`);
+    for (const failed of summary.failed) {
+      console.error(
+        `failed: ${failed.recipe} @ ${failed.sampleSize}% seed ${failed.seed}: ${failed.error}`,
+      );
+    }
+    return summary.failed.length > 0 ? 1 : 0;
+  } catch (error) {
+    if (controller.signal.aborted && error instanceof CampriorError) {
+      throw new CampriorError(
+        `${error.message}; finished steps are kept in ${outDir}`,
+        error.exitCode,
+      );
+    }
+    throw error;
+  } finally {
+    Deno.removeSignalListener("SIGINT", onInterrupt);
+  }
+}
+
+/**
+ * The same total on every run: `17 steps: 5 computed now, 12 done before` (then failed and
+ * not-needed steps, when there are any).
+ */
+export function stepTotals(summary: RunSummary): string {
+  const total = summary.graph.steps.length;
+  const computed = summary.computed.length;
+  const before = summary.finished.length - computed;
+  const cells = summary.graph.cells.length;
+  const failedSteps = total - summary.finished.length;
+  const parts = [`${computed} computed now`, `${before} done before`];
+  if (failedSteps > 0) parts.push(`${failedSteps} not finished`);
+  return `${total} steps: ${parts.join(", ")}; ${cells - summary.failed.length} of ${cells} ` +
+    `grid cells done`;
+}
