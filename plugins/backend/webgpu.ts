@@ -42,11 +42,10 @@ export function describeAdapter(adapter: GPUAdapter): string {
 }
 
 const options = z.strictObject({
-  /**
-   * `custom`: camprior's conv2d and loss kernels (`backend/webgpu/`) over tfjs' own;
-   * `stock`: tfjs-webgpu's kernels only (for comparisons).
-   */
-  kernels: z.enum(["custom", "stock"]).default("custom"),
+  kernels: z.enum(["custom", "stock"]).default("custom").describe(
+    "custom: camprior's conv2d and loss kernels over tfjs' own; stock: tfjs-webgpu's " +
+      "kernels only (for comparisons)",
+  ),
 });
 
 /**
