@@ -5,6 +5,9 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
+import { cpuModel, loadAverages, readText } from "../core/util/machine.ts";
+
+export { cpuModel, loadAverages };
 
 /** Where and with what a benchmark ran. */
 export interface Machine {
@@ -15,27 +18,6 @@ export interface Machine {
   readonly os: string;
   readonly deno: string;
   readonly tfjs: string;
-}
-
-/** Reads a text file, or undefined where it does not exist (not Linux). */
-function readText(path: string): string | undefined {
-  try {
-    return Deno.readTextFileSync(path);
-  } catch {
-    return undefined;
-  }
-}
-
-/** The `model name` line of `/proc/cpuinfo`. */
-export function cpuModel(cpuinfo: string | undefined): string {
-  const line = cpuinfo?.split("\n").find((l) => l.startsWith("model name"));
-  return line?.split(":").slice(1).join(":").trim() ?? "unknown CPU";
-}
-
-/** The three load averages of `/proc/loadavg`, or undefined. */
-export function loadAverages(loadavg: string | undefined): number[] | undefined {
-  const fields = loadavg?.trim().split(/\s+/).slice(0, 3).map(Number);
-  return fields && fields.length === 3 && fields.every(Number.isFinite) ? fields : undefined;
 }
 
 /** The machine now. */

@@ -12,7 +12,7 @@ import type { Registry } from "../plugin/registry.ts";
 import { writeReport } from "../report/write_report.ts";
 import { type CellResult, collectResults } from "./results.ts";
 import { type SetupOptions, setUpRun } from "./run_setup.ts";
-import type { StepEstimate } from "./grid_eta.ts";
+import { cachedStepEstimate } from "../estimate/plan_estimate.ts";
 import { RunRecorder } from "./run_record.ts";
 import { runProgressEvents } from "./run_progress.ts";
 
@@ -24,8 +24,6 @@ export interface RunOptions extends SetupOptions {
   readonly failFast?: boolean;
   /** Runs the steps (default: the local executor, in this process). */
   readonly executor?: Executor;
-  /** Seconds each step should take, for the ETA before a step of its kind has finished. */
-  readonly estimate?: StepEstimate;
 }
 
 /** What a run produced: every cell's result, in grid order. */
@@ -62,12 +60,14 @@ export async function runExperiment(
     graph,
   );
   await recorder.start();
+  // Cached calibrations give an ETA before a step of each kind has finished.
+  const estimate = await cachedStepEstimate(env, graph).catch(() => undefined);
   let execution;
   try {
     execution = await executor.execute(env, graph, {
       failFast: options.failFast,
       backendPlugin: backend.name,
-      events: runProgressEvents(options.log, env.store, recorder, graph.steps, options.estimate),
+      events: runProgressEvents(options.log, env.store, recorder, graph.steps, estimate),
     });
   } finally {
     await recorder.end();
