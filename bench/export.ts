@@ -7,15 +7,11 @@
  * @module
  */
 import { CampriorError } from "../core/util/errors.ts";
-import { cropPadded } from "../core/steps/data/heart_crop.ts";
-import {
-  NIFTI_TYPES,
-  type NiftiGeometry,
-  readNifti,
-  writeNifti,
-} from "../plugins/dataset/formats/nifti.ts";
+import { restoreLabelMap } from "../core/apply/native_maps.ts";
+import { NIFTI_TYPES, type NiftiGeometry, readNifti, writeNifti } from "../core/io/nifti.ts";
 import type { SliceMeta, SliceSource } from "../core/steps/data/prepared.ts";
-import { resizeNearest } from "../core/steps/data/resize.ts";
+
+export { restoreLabelMap };
 
 /** A predicted label map at the prepared size, with the metadata of its slice. */
 export interface PredictedSlice {
@@ -28,21 +24,6 @@ export interface PredictedSlice {
 export interface ExportReference {
   readonly geometry: NiftiGeometry;
   readonly depth: number;
-}
-
-/** A `size`×`size` map back at the source slice's size, undoing the crop and resize. */
-export function restoreLabelMap(map: Uint8Array, size: number, source: SliceSource): Uint8Array {
-  const { height, width, crop } = source;
-  if (!crop) return resizeNearest(map, size, size, height, width);
-  const inBox = resizeNearest(map, size, size, crop.side, crop.side);
-  // Cropping the box by the inverse box puts the box back in place (zeros elsewhere).
-  const inverse = { top: -crop.top, left: -crop.left, side: Math.max(height, width) };
-  const padded = cropPadded(inBox, crop.side, crop.side, inverse);
-  const out = new Uint8Array(height * width);
-  for (let y = 0; y < height; y++) {
-    out.set(padded.subarray(y * inverse.side, y * inverse.side + width), y * width);
-  }
-  return out;
 }
 
 /** Reads the geometry and depth of the source image a prediction belongs to. */

@@ -181,3 +181,12 @@ Deno.test("cli: --set is checked before anything runs", async () => {
   const malformed = await inProcess("plan", "--set", "epochs");
   assert.match(malformed.stderr, /--set epochs: expected path=value/);
 });
+
+Deno.test("cli: predict and explain have their own help and name what is missing", async () => {
+  const help = await inProcess("predict", "--help");
+  assert.match(help.stdout, /^usage: deno task experiment predict <out> \[flags\]/);
+  assert.match(help.stdout, /--cell <cell>/);
+  assert.match((await inProcess("explain", "-h")).stdout, /--classifier <step-id\|dir>/);
+  const noOut = await inProcess("predict", "--cell", "1Ch@100%");
+  assert.match(noOut.stderr, /predict: which output folder\?/);
+});

@@ -112,5 +112,6 @@ Deno.test("segmenter step: trains with weights, augmentation and search, then ev
   assert.equal(outcome.trials.length, 2);
   assert.equal(outcome.predictions.length, 5 * SIZE * SIZE);
   assert.ok(outcome.metrics.meanIoUWithBackground >= 0);
+  outcome.model.dispose();
   assert.equal(tf.memory().numTensors, before);
 });

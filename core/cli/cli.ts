@@ -21,6 +21,7 @@ import { planCommand } from "./plan_command.ts";
 import { runCommand } from "./run_command.ts";
 import { statusText } from "./status_command.ts";
 import { runOneStep } from "../run/step_command.ts";
+import { explainCommand, predictCommand } from "./apply_commands.ts";
 
 export { DEFAULT_EXPERIMENT };
 
@@ -75,6 +76,10 @@ export async function main(args: readonly string[], registry: Registry): Promise
     }
     case "step":
       return await stepCommand(positionals, flags, registry);
+    case "predict":
+      return await predictCommand(positionals[0], flags, registry);
+    case "explain":
+      return await explainCommand(positionals[0], flags, registry);
     case "plugins":
       return await pluginsCommand(positionals[0], registry);
     case "schema":

@@ -37,7 +37,7 @@ export const FLAGS = {
   json: { type: "boolean", help: "print the plan as JSON (every step with its settings)" },
   "no-estimate": { type: "boolean", help: "skip the cost estimate (and its calibration)" },
   recalibrate: { type: "boolean", help: "time the networks again instead of using the cache" },
-  cell: { type: "string", arg: "<cell>", help: 'grid cell, e.g. "1Ch+CAM*@25%/seed1"' },
+  cell: { type: "string", arg: "<cell>", help: 'a finished grid cell, e.g. "1Ch+CAM*@25%/seed1"' },
   input: { type: "string", arg: "<path>", help: "a NIfTI file or a folder of them" },
   output: { type: "string", arg: "<dir>", help: "folder to write the results to" },
   classifier: {

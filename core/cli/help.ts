@@ -58,6 +58,28 @@ first plan of an experiment also prepares its data (which the run then reuses).`
     flags: [...EXPERIMENT_FLAGS, "progress-every"],
   },
   {
+    name: "predict",
+    args: "<out>",
+    summary: "segment new NIfTI volumes with a finished cell; writes NIfTI labels",
+    flags: ["cell", "input", "output", "backend"],
+    details: `The volumes are preprocessed as the run's data, the cell's priors are computed as for
+its test slices (CAM maps of the stored classifier, post-processed), the cell's stored
+network predicts, and each volume's labels are written to --output as <name>.nii.gz in the
+source geometry. Files <patient>_frameNN of one patient are cropped together (ED and ES).
+Example: predict out/acdc --cell "1Ch+CAM*@25%/seed1" --input scans/ --output labels/`,
+  },
+  {
+    name: "explain",
+    args: "[out]",
+    summary: "saliency maps of a trained classifier for NIfTI volumes (NIfTI + PNG overlays)",
+    flags: ["classifier", "xai", "input", "output", "backend"],
+    details: `With an output folder: its main classifier (or --classifier <step-id>), its saliency
+method (or --xai) and its preprocessing. Without one: --classifier <checkpoint folder>
+(model.json and weights.bin, as classifier steps store them), default preprocessing.
+Writes <name>_cam.nii.gz (maps in the source geometry) and <name>_sliceKK.png (slice and
+map over it) per volume.`,
+  },
+  {
     name: "plugins",
     args: "[file]",
     summary: "list the plugins and their options (with the file's own plugins)",

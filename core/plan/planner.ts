@@ -30,6 +30,9 @@ const CLASSIFIER_ARTIFACT = "tfjs-checkpoint-1";
 /** Bumped when how a sample size picks its patients changes (`core/steps/split/allocation.ts`). */
 const SAMPLING = "exact-nested-1";
 
+/** Bumped when what a cell's artifact keeps changes (now: its tfjs checkpoint). */
+const SEGMENTER_ARTIFACT = "tfjs-checkpoint-1";
+
 /** Bumped when the evaluation itself changes (metrics added or fixed). */
 const EVALUATION_VERSION = "1";
 
@@ -210,6 +213,7 @@ class Planner {
         seed,
         backend: this.backend,
         evaluation: EVALUATION_VERSION,
+        artifact: SEGMENTER_ARTIFACT,
       },
       { recipe },
     );

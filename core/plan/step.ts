@@ -121,6 +121,8 @@ export interface SegmenterSettings {
   readonly backend: string;
   /** Version of the evaluation (bumped when metrics are added or fixed). */
   readonly evaluation: string;
+  /** Version of what the artifact keeps (the trained network's checkpoint). */
+  readonly artifact: string;
 }
 
 /** Load and preprocess the cohort. */

@@ -12,6 +12,8 @@ import { SegmentationConfusion, segmentationMetrics } from "../../metrics/segmen
 import type { PriorMaps } from "../data/inputs.ts";
 import { patientSubset } from "../data/subsets.ts";
 import { trainSegmenter } from "./train_segmenter.ts";
+import { loadCheckpoint, saveCheckpoint } from "../../training/checkpoint.ts";
+import type * as tfl from "@tensorflow/tfjs-layers";
 import { readUint8, writeArray } from "../../run/artifact_store.ts";
 import { loadData } from "../data/data_step.ts";
 import { describeStep, pluginContext, type StepEnv } from "../env.ts";
@@ -123,12 +125,18 @@ export async function runSegmenterStep(env: StepEnv, step: SegmenterStep): Promi
     await Deno.writeTextFile(join(dir, "metrics.json"), JSON.stringify(result, null, 2));
     await Deno.writeTextFile(join(dir, "history.json"), JSON.stringify(outcome.fit.history));
     await writeArray(join(dir, "predictions.u8"), outcome.predictions);
-  });
+    await saveCheckpoint(outcome.model, dir);
+  }).finally(() => outcome.model.dispose());
 }
 
 /** The metrics of a finished cell. */
 export async function loadCellMetrics(env: StepEnv, id: string): Promise<CellMetrics> {
   return JSON.parse(await Deno.readTextFile(join(env.store.dir(id), "metrics.json")));
+}
+
+/** The trained network of a finished cell (its tfjs checkpoint); the caller disposes it. */
+export function loadSegmenter(env: StepEnv, id: string): Promise<tfl.LayersModel> {
+  return loadCheckpoint(env.store.dir(id));
 }
 
 /** The test-set predictions of a finished cell, aligned with the test patients' slices. */

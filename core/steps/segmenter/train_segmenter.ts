@@ -62,6 +62,8 @@ export interface SegmenterOutcome {
   readonly chosen: Candidate;
   /** Every candidate tried, in grid order (one without a search). */
   readonly trials: readonly Trial[];
+  /** The trained network (the kept candidate); the caller disposes it. */
+  readonly model: tfl.LayersModel;
 }
 
 const NUM_CLASSES = SEGMENTATION_CLASSES.length;
@@ -123,7 +125,7 @@ async function evaluate(
 
 /**
  * Trains the segmenter `model` names on `channels` (`image`, or a key of the prior maps)
- * and evaluates it on the test slices.
+ * and evaluates it on the test slices. The caller disposes the returned `model`.
  */
 export async function trainSegmenter(
   model: ModelTraining<SegmenterTrainingSettings>,
@@ -163,9 +165,12 @@ export async function trainSegmenter(
     const testInputs = inputTensor(data.test, channels, data.testPriors);
     tensors.push(testInputs);
     const scored = await evaluate(trained, data.test, testInputs, training.batchSize);
-    return { ...scored, fit: outcome.result.fit, chosen: outcome.best, trials: outcome.trials };
+    const result = { ...scored, fit: outcome.result.fit, chosen: outcome.best };
+    return { ...result, trials: outcome.trials, model: trained };
+  } catch (error) {
+    trained?.dispose();
+    throw error;
   } finally {
     tf.dispose(tensors);
-    trained?.dispose();
   }
 }
