@@ -1,17 +1,90 @@
 /**
  * camprior: label-efficient cardiac MRI segmentation with classifier-derived priors.
- * The public API: plugin contracts and registry, experiment files, the runner, metrics.
+ *
+ * This module is the plugin kit and the public API. A plugin of any kind (dataset,
+ * classifier, XAI method, post-processor, segmenter, backend, executor) imports what it
+ * needs from here and nothing else of camprior; the built-in plugins do the same (a test
+ * checks). The built-in plugins themselves are in `plugins/mod.ts` (`camprior/plugins`).
+ *
+ * ```ts
+ * import { z } from "zod";
+ * import { definePlugin, type Map2D } from "./mod.ts";
+ *
+ * export const invert = definePlugin({
+ *   kind: "postprocess",
+ *   name: "invert",
+ *   description: "1 - map",
+ *   version: "1",
+ *   options: z.strictObject({}),
+ *   create: () => ({
+ *     apply: (map: Map2D) => ({ ...map, data: map.data.map((v) => 1 - v) }),
+ *   }),
+ * });
+ * ```
  *
  * @module
  */
+
+// Plugin contracts, the registry, and what every plugin kind's instances deal in.
 export * from "./core/plugin/plugin.ts";
+export type { BackendAvailability, BackendHooks } from "./core/plugin/backend.ts";
+export type * from "./core/plugin/executor.ts";
 export * from "./core/plugin/cohort.ts";
 export { Registry } from "./core/plugin/registry.ts";
 export * from "./core/util/errors.ts";
+export { consoleLogger, type Logger, memoryLogger } from "./core/util/logger.ts";
+export { type Progress, type ProgressTask, silentProgress } from "./core/util/progress.ts";
+export { deriveSeed, normal, type Random, seededRandom, shuffled } from "./core/util/random.ts";
+export { boundedNumber, formatZodIssues } from "./core/util/zod_format.ts";
+export { writeTextAtomic } from "./core/util/atomic_write.ts";
+export { hashOf, stableJson } from "./core/plan/hash.ts";
+
+// Datasets: file reading, NIfTI, and image helpers for readers and generators.
+export * from "./core/io/read_file.ts";
+export * from "./core/io/nifti.ts";
+export { resizeBilinear, resizeNearest } from "./core/steps/data/resize.ts";
+export { boxBlur } from "./core/steps/data/heart_crop.ts";
+
+// Classifiers and segmenters: seeded layers, and splitting a classifier at its CAM target.
+export * from "./core/nn/layers.ts";
+export { composeModel, seededInitializers } from "./core/nn/seeded_init.ts";
+export { SeededDropout, type SeededDropoutArgs } from "./core/nn/seeded_dropout.ts";
+export * from "./core/nn/classifier_network.ts";
+
+// XAI methods: the shared CAM base (activations and gradients of the target layer).
+export * from "./core/xai/cam_method.ts";
+export {
+  type ActivationsAndGradients,
+  activationsAndGradients,
+  type CamInputs,
+  camInputs,
+  finalizeMaps,
+  targetOneHot,
+  targetScores,
+  weightedSum,
+} from "./core/xai/cam_base.ts";
+
+// Backends: starting a tfjs backend safely; a fused segmentation loss for training.
+export { activateBackend, explainMissingKernel } from "./core/backend/activate.ts";
+export {
+  type FusedSegmentationLoss,
+  fusedSegmentationLossOf,
+  setFusedSegmentationLoss,
+} from "./core/training/fused_loss.ts";
+
+// Executors: the plan, the artifact store and the records steps leave.
+export { type Step, STEP_KINDS, type StepGraph, type StepKind } from "./core/plan/step.ts";
+export { unfinishedSteps } from "./core/plan/unfinished_steps.ts";
+export type { ArtifactStore } from "./core/run/artifact_store.ts";
+export { storeOf } from "./core/run/run_setup.ts";
+export { failurePath, stepLogPath } from "./core/run/step_records.ts";
+export { executeInOrder } from "./core/run/execute_in_order.ts";
+export { noStepEvents } from "./core/run/step_events.ts";
+
+// Experiments: files, runs and their results.
 export * from "./core/config/channels.ts";
 export {
   type Experiment,
-  experimentJsonSchema,
   type ExperimentOverrides,
   loadExperiment,
   parseExperiment,
@@ -19,11 +92,15 @@ export {
   type ResolvedRef,
 } from "./core/config/experiment.ts";
 export { experimentFileSchema, trainingSchema } from "./core/config/experiment_schema.ts";
-export { runExperiment, type RunOptions, type RunSummary } from "./core/run/runner.ts";
+export { experimentJsonSchema } from "./core/config/json_schema.ts";
+export { snapshotExperiment } from "./core/config/snapshot.ts";
+export { planSteps } from "./core/plan/planner.ts";
+export {
+  dryRunExperiment,
+  executorStatus,
+  runExperiment,
+  type RunOptions,
+  type RunSummary,
+} from "./core/run/runner.ts";
 export type { CellResult } from "./core/run/results.ts";
 export * from "./core/metrics/mod.ts";
-export { type CamMethod, camMethodPlugin } from "./core/xai/cam_method.ts";
-export { activationsAndGradients, finalizeMaps, weightedSum } from "./core/xai/cam_base.ts";
-export { type Logger, memoryLogger } from "./core/util/logger.ts";
-export { type Progress, silentProgress } from "./core/util/progress.ts";
-export { builtinPlugins, builtinRegistry } from "./plugins/mod.ts";

@@ -9,7 +9,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { z } from "zod";
-import { camMethodPlugin } from "../core/xai/cam_method.ts";
+import { camMethodPlugin } from "../mod.ts";
 
 /** `x / ‖x‖` over axes 1 and 2. */
 function unit(x: tf.Tensor3D): tf.Tensor3D {

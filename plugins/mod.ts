@@ -3,11 +3,11 @@
  *
  * @module
  */
-import type { AnyPlugin } from "../core/plugin/plugin.ts";
-import { Registry } from "../core/plugin/registry.ts";
+import { type AnyPlugin, Registry } from "../mod.ts";
 import { backendPlugins } from "./backend/mod.ts";
 import { classifierPlugins } from "./classifier/mod.ts";
 import { datasetPlugins } from "./dataset/mod.ts";
+import { executorPlugins } from "./executor/mod.ts";
 import { postprocessPlugins } from "./postprocess/mod.ts";
 import { segmenterPlugins } from "./segmenter/mod.ts";
 import { xaiPlugins } from "./xai/mod.ts";
@@ -20,6 +20,7 @@ export const builtinPlugins: readonly AnyPlugin[] = [
   ...xaiPlugins,
   ...postprocessPlugins,
   ...segmenterPlugins,
+  ...executorPlugins,
 ];
 
 /** A registry holding the built-in plugins. */

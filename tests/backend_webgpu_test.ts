@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
-import { findWebGpuAdapter } from "../core/backend/select.ts";
+import { findWebGpuAdapter } from "../plugins/backend/webgpu/adapter.ts";
 import { CampriorError } from "../core/util/errors.ts";
 import {
   describeAdapter,

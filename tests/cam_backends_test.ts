@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import type { z } from "zod";
-import { findWebGpuAdapter } from "../core/backend/select.ts";
+import { findWebGpuAdapter } from "../plugins/backend/webgpu/adapter.ts";
 import type { TargetClass } from "../core/plugin/plugin.ts";
 import type { CamPlugin } from "../core/xai/cam_method.ts";
 import { cpuBackendPlugin } from "../plugins/backend/cpu.ts";

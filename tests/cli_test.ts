@@ -68,6 +68,9 @@ Deno.test("cli: plugins lists every kind with options", async () => {
       "  tiny-unet",
       "dataset:",
       "  tiny",
+      "executor: (runs the steps of a plan)",
+      "  local",
+      "  slurm",
     ]
   ) {
     assert.ok(result.stdout.includes(line), `missing ${line}`);

@@ -1,10 +1,7 @@
 import assert from "node:assert/strict";
 import { ConfigError } from "../core/util/errors.ts";
-import {
-  experimentJsonSchema,
-  loadExperiment,
-  parseExperiment,
-} from "../core/config/experiment.ts";
+import { loadExperiment, parseExperiment } from "../core/config/experiment.ts";
+import { experimentJsonSchema } from "../core/config/json_schema.ts";
 import { Registry } from "../core/plugin/registry.ts";
 import { tinyCnnPlugin } from "../plugins/classifier/tiny_cnn.ts";
 import { tinyDatasetPlugin } from "../plugins/dataset/tiny.ts";
@@ -12,6 +9,8 @@ import { modeFilterPlugin } from "../plugins/postprocess/mode_filter.ts";
 import { tinyUnetPlugin } from "../plugins/segmenter/tiny_unet.ts";
 import { gradcamPlugin } from "../plugins/xai/gradcam.ts";
 import type { AnyPlugin } from "../core/plugin/plugin.ts";
+import { localExecutorPlugin } from "../plugins/executor/local.ts";
+import { cpuBackendPlugin } from "../plugins/backend/cpu.ts";
 
 function registry(): Registry {
   return new Registry(
@@ -21,6 +20,8 @@ function registry(): Registry {
       gradcamPlugin,
       modeFilterPlugin,
       tinyUnetPlugin,
+      localExecutorPlugin,
+      cpuBackendPlugin,
     ] as AnyPlugin[],
   );
 }
@@ -60,7 +61,8 @@ function messageOf(raw: unknown): string {
 
 Deno.test("a valid file resolves plugins, defaults and recipes", () => {
   const experiment = parseExperiment(validFile(), registry());
-  assert.equal(experiment.backend, "auto");
+  assert.deepEqual(experiment.backend, { plugin: "auto", options: {} });
+  assert.deepEqual(experiment.executor, { plugin: "local", options: {} });
   assert.deepEqual(experiment.seeds, [1]);
   assert.deepEqual(experiment.dataset, {
     plugin: "tiny",
@@ -162,10 +164,35 @@ Deno.test("loadExperiment prefixes the file, reads bad JSON clearly, loads exter
     options: { scale: 2 },
   });
   await assert.rejects(loadExperiment(good, registry(), { backend: "gpu9", data: "/d" }), {
-    message: `${good}: unknown backend plugin "gpu9" (registered: none)\n` +
+    message: `${good}: backend.plugin: unknown backend plugin "gpu9" (registered: cpu)
+` +
       'dataset.options: unknown field "root" (known: patientsPerGroup, size)',
   });
   await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("backend and executor take a name or { plugin, options }, checked like any plugin", () => {
+  const parse = (change: Record<string, unknown>) =>
+    parseExperiment({ ...validFile(), ...change }, registry());
+  assert.deepEqual(parse({ backend: "cpu" }).backend, { plugin: "cpu", options: {} });
+  assert.deepEqual(parse({ backend: { plugin: "cpu" } }).backend, { plugin: "cpu", options: {} });
+  assert.match(
+    messageOf({ ...validFile(), backend: { plugin: "cpu", options: { threads: 2 } } }),
+    /^backend\.options: unknown field "threads"/,
+  );
+  assert.match(
+    messageOf({ ...validFile(), backend: { plugin: "auto", options: { x: 1 } } }),
+    /"auto" takes no options/,
+  );
+  assert.deepEqual(parse({ executor: "local" }).executor, { plugin: "local", options: {} });
+  assert.deepEqual(parse({ executor: { type: "local" } }).executor, {
+    plugin: "local",
+    options: {},
+  });
+  assert.match(
+    messageOf({ ...validFile(), executor: "pbs" }),
+    /^executor\.plugin: unknown executor plugin "pbs" \(registered: local\)/,
+  );
 });
 
 Deno.test("shipped experiment files are valid", async () => {

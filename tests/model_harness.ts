@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import type * as tfl from "@tensorflow/tfjs-layers";
-import { findWebGpuAdapter } from "../core/backend/select.ts";
+import { findWebGpuAdapter } from "../plugins/backend/webgpu/adapter.ts";
 import { trainingSchema } from "../core/config/experiment_schema.ts";
 import { type BatchLoss, fit, type TensorDataset } from "../core/training/fit.ts";
 import { cpuBackendPlugin } from "../plugins/backend/cpu.ts";

@@ -1,8 +1,8 @@
 /** Script generation and job planning of the Slurm executor: no Slurm needed. */
 import assert from "node:assert/strict";
 import { ConfigError } from "../core/util/errors.ts";
-import { executorSettings } from "../core/run/executor.ts";
-import { parseExperiment } from "../core/config/experiment.ts";
+import { loadExperiment, parseExperiment } from "../core/config/experiment.ts";
+import { join } from "node:path";
 import { planSteps } from "../core/plan/planner.ts";
 import {
   type JobSpec,
@@ -94,7 +94,6 @@ Deno.test("paths with spaces are quoted in #SBATCH lines and in the shell", () =
 
 Deno.test("per step kind resources override the shared ones; extra lines add up", () => {
   const settings = slurmSettingsSchema.parse({
-    type: "slurm",
     partition: "cpu",
     time: "00:30:00",
     extra: ["--qos=normal"],
@@ -130,18 +129,48 @@ Deno.test("bad Slurm settings are reported with their path", () => {
   );
   assert.throws(() => parseExperiment(file({ type: "slurm", throttle: 0 }), registry), /throttle/);
   assert.throws(() => parseExperiment(file({ type: "pbs" }), registry), ConfigError);
-  assert.equal(parseExperiment(file(undefined), registry).executor.type, "local");
+  assert.throws(
+    () =>
+      parseExperiment(
+        file({ plugin: "slurm", options: { steps: { segmenter: { memory: "lots" } } } }),
+        registry,
+      ),
+    /executor\.options\.steps\.segmenter\.memory: expected a memory size/,
+  );
+  assert.deepEqual(parseExperiment(file(undefined), registry).executor, {
+    plugin: "local",
+    options: {},
+  });
+  assert.deepEqual(parseExperiment(file("slurm"), registry).executor, {
+    plugin: "slurm",
+    options: defaultSlurmSettings(),
+  });
+  assert.throws(
+    () => parseExperiment(file("pbs"), registry),
+    /executor\.plugin: unknown executor plugin "pbs" \(registered: local, slurm\)/,
+  );
 });
 
-Deno.test("--executor and --dry-run on top of the file's executor", () => {
-  const slurm = slurmSettingsSchema.parse({ type: "slurm", partition: "gpu" });
-  assert.deepEqual(executorSettings(slurm), slurm);
-  assert.deepEqual(executorSettings(slurm, { type: "local" }), { type: "local" });
-  assert.deepEqual(executorSettings({ type: "local" }, { type: "slurm" }), defaultSlurmSettings());
-  const dry = executorSettings(slurm, { dryRun: true });
-  assert.equal(dry.type === "slurm" && dry.dryRun && dry.partition, "gpu");
-  assert.throws(() => executorSettings({ type: "local" }, { dryRun: true }), /--executor slurm/);
-  assert.throws(() => executorSettings(slurm, { type: "pbs" }), /unknown executor "pbs"/);
+Deno.test("--executor on top of the file's executor keeps options only for the same plugin", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = join(dir, "e.json");
+  await Deno.writeTextFile(
+    path,
+    JSON.stringify({
+      name: "t",
+      dataset: "tiny",
+      classifier: { plugin: "tiny-cnn" },
+      segmenter: { plugin: "tiny-unet" },
+      grid: { channels: ["1Ch"], sampleSizes: [100] },
+      executor: { type: "slurm", partition: "gpu" },
+    }),
+  );
+  const load = (executor?: string) => loadExperiment(path, builtinRegistry(), { executor });
+  assert.equal((await load()).executor.options.partition, "gpu");
+  assert.equal((await load("slurm")).executor.options.partition, "gpu");
+  assert.deepEqual((await load("local")).executor, { plugin: "local", options: {} });
+  await assert.rejects(() => load("pbs"), /unknown executor plugin "pbs"/);
+  await Deno.remove(dir, { recursive: true });
 });
 
 function graph() {
@@ -161,7 +190,7 @@ function graph() {
 Deno.test("jobs: shared steps alone, cells in arrays grouped by what they wait for", () => {
   const { steps } = graph();
   const context = {
-    settings: slurmSettingsSchema.parse({ type: "slurm", throttle: 2 }),
+    settings: slurmSettingsSchema.parse({ throttle: 2 }),
     dir: "/out/slurm/s1",
     chdir: "/work",
     command,

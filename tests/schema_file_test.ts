@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { experimentJsonSchema } from "../core/config/experiment.ts";
+import { experimentJsonSchema } from "../core/config/json_schema.ts";
 import { builtinRegistry } from "../plugins/mod.ts";
 
 Deno.test("the committed experiment.schema.json is up to date (run `deno task schema`)", async () => {

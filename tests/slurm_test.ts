@@ -5,7 +5,6 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { createExecutor, executorSettings } from "../core/run/executor.ts";
 import { loadExperiment } from "../core/config/experiment.ts";
 import { memoryLogger } from "../core/util/logger.ts";
 import { silentProgress } from "../core/util/progress.ts";
@@ -66,14 +65,13 @@ async function experimentFile(dir: string, change: Record<string, unknown> = {})
 
 async function run(file: string, outDir: string, executor?: string): Promise<RunSummary> {
   const registry = builtinRegistry();
-  const experiment = await loadExperiment(file, registry);
-  const settings = executorSettings(experiment.executor, { type: executor });
+  const experiment = await loadExperiment(file, registry, { executor });
   return await runExperiment(experiment, registry, {
     outDir,
     signal: AbortSignal.timeout(300_000),
     log: memoryLogger(),
     progress: silentProgress,
-    executor: createExecutor(settings, { file }),
+    source: { file },
   });
 }
 

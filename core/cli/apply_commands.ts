@@ -114,7 +114,7 @@ export async function explainCommand(
       log: consoleLogger,
       signal: new AbortController().signal,
     };
-    await resolveBackend(flags.backend ?? "auto", registry, context);
+    await resolveBackend({ plugin: flags.backend ?? "auto", options: {} }, registry, context);
     const network = await loadClassifierCheckpoint(flags.classifier);
     const size = network.model.inputs[0].shape[1] ?? 128;
     const prepared = preprocessSlices(volumes.flatMap((v) => v.slices), { size });

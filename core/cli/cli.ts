@@ -7,7 +7,8 @@
  */
 import { dirname, join, resolve } from "node:path";
 import { CampriorError, ConfigError } from "../util/errors.ts";
-import { experimentJsonSchema, loadExperiment, readExperimentJson } from "../config/experiment.ts";
+import { loadExperiment, readExperimentJson } from "../config/experiment.ts";
+import { experimentJsonSchema } from "../config/json_schema.ts";
 import { consoleLogger } from "../util/logger.ts";
 import type { AnyPlugin } from "../plugin/plugin.ts";
 import type { Registry } from "../plugin/registry.ts";
@@ -54,7 +55,6 @@ export async function main(args: readonly string[], registry: Registry): Promise
         experiment,
         outDir,
         source,
-        executor: flags.executor,
         dryRun: flags["dry-run"],
         failFast: flags["fail-fast"],
         progress: { everySeconds: progressEvery(flags) },
@@ -71,7 +71,7 @@ export async function main(args: readonly string[], registry: Registry): Promise
     case "status": {
       const out = positionals[0] ?? flags.out;
       if (!out) throw new ConfigError(`status: which output folder? (usage: status <out>)`);
-      console.log(await statusText(out));
+      console.log(await statusText(out, registry));
       return 0;
     }
     case "step":
@@ -144,6 +144,7 @@ function progressEvery(flags: FlagValues): number | undefined {
 async function load(file: string, flags: FlagValues, registry: Registry) {
   const experiment = await loadExperiment(file, registry, {
     backend: flags.backend,
+    executor: flags.executor,
     data: flags.data,
     set: flags.set,
   });

@@ -13,7 +13,7 @@ export const FLAGS = {
   backend: {
     type: "string",
     arg: "<name>",
-    help: "compute backend: auto | wasm | cpu | webgpu | tensorflow (overrides the file)",
+    help: "compute backend: auto or a backend plugin (wasm | cpu | webgpu | tensorflow)",
   },
   out: { type: "string", arg: "<dir>", help: "output folder (default out/<experiment name>)" },
   data: { type: "string", arg: "<dir>", help: "dataset folder (sets dataset.options.root)" },
@@ -24,10 +24,14 @@ export const FLAGS = {
     help: "change one setting of the file, e.g. --set segmenter.training.epochs=5 (repeatable)",
   },
   "fail-fast": { type: "boolean", help: "stop at the first failing step" },
-  executor: { type: "string", arg: "<name>", help: "local | slurm (overrides executor.type)" },
+  executor: {
+    type: "string",
+    arg: "<name>",
+    help: "executor plugin: local | slurm (overrides the file's executor)",
+  },
   "dry-run": {
     type: "boolean",
-    help: "with --executor slurm: print the sbatch scripts, submit nothing",
+    help: "print what the executor would submit (slurm: the sbatch scripts), run nothing",
   },
   "progress-every": {
     type: "string",

@@ -5,7 +5,7 @@
  * @module
  */
 import { z } from "zod";
-import type { AnyPlugin } from "../plugin/plugin.ts";
+import { type AnyPlugin, KIND_DESCRIPTIONS } from "../plugin/plugin.ts";
 import type { Registry } from "../plugin/registry.ts";
 import { type JsonSchemaNode, typeName } from "../config/schema_fields.ts";
 
@@ -35,7 +35,7 @@ export function formatPluginList(
   for (const plugin of registry.list()) {
     if (plugin.kind !== kind) {
       kind = plugin.kind;
-      lines.push(`${kind}:`);
+      lines.push(`${kind}: (${KIND_DESCRIPTIONS[plugin.kind]})`);
     }
     const origin = origins.get(plugin);
     const from = origin ? ` [from ${origin}]` : "";

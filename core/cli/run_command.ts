@@ -6,7 +6,7 @@
  */
 import { join } from "node:path";
 import { CampriorError } from "../util/errors.ts";
-import { createExecutor, executorSettings, type ExperimentSource } from "../run/executor.ts";
+import type { ExperimentSource } from "../plugin/executor.ts";
 import type { Experiment } from "../config/experiment.ts";
 import { consoleLogger } from "../util/logger.ts";
 import type { Registry } from "../plugin/registry.ts";
@@ -14,15 +14,14 @@ import { snapshotExperiment } from "../config/snapshot.ts";
 import type { ProgressOptions } from "./progress_bar.ts";
 import { terminalProgress } from "./progress_bar.ts";
 import { table1, table1Markdown } from "../report/table1.ts";
-import { runExperiment, type RunSummary } from "../run/runner.ts";
-import { slurmDryRunText } from "../../plugins/executor/slurm/commands.ts";
+import { dryRunExperiment, runExperiment, type RunSummary } from "../run/runner.ts";
+import { silentProgress } from "../util/progress.ts";
 
 /** What `run` needs besides the experiment. */
 export interface RunCommandInput {
   readonly experiment: Experiment;
   readonly outDir: string;
   readonly source: ExperimentSource;
-  readonly executor?: string;
   readonly dryRun?: boolean;
   readonly failFast?: boolean;
   readonly progress: ProgressOptions;
@@ -31,12 +30,10 @@ export interface RunCommandInput {
 /** Runs the experiment; returns the exit code (1 when a cell failed). */
 export async function runCommand(input: RunCommandInput, registry: Registry): Promise<number> {
   const { experiment, outDir, source } = input;
-  const settings = executorSettings(experiment.executor, {
-    type: input.executor,
-    dryRun: input.dryRun,
-  });
-  if (settings.type === "slurm" && settings.dryRun) {
-    console.log(await slurmDryRunText(experiment, registry, { settings, source, outDir }));
+  if (input.dryRun) {
+    const signal = new AbortController().signal;
+    const options = { outDir, signal, source, log: consoleLogger, progress: silentProgress };
+    console.log(await dryRunExperiment(experiment, registry, options));
     return 0;
   }
   await snapshotExperiment(source.file, join(outDir, "experiment.json"), source.set);
@@ -54,7 +51,7 @@ export async function runCommand(input: RunCommandInput, registry: Registry): Pr
       log: consoleLogger,
       progress: terminalProgress(input.progress),
       failFast: input.failFast,
-      executor: createExecutor(settings, source),
+      source,
     });
     console.log(`\n${experiment.name} on ${summary.backend} (${summary.backendDescription})\n`);
     console.log(table1Markdown(table1(summary.results)));

@@ -5,7 +5,6 @@
  * @module
  */
 import { dirname, resolve } from "node:path";
-import { z } from "zod";
 import { type ChannelRecipe, IMAGE_CHANNEL, parseRecipe, priorsOf } from "./channels.ts";
 import { ConfigError } from "../util/errors.ts";
 import {
@@ -39,7 +38,8 @@ export interface ResolvedPrior {
 export interface Experiment {
   readonly name: string;
   readonly description?: string;
-  readonly backend: string;
+  /** A backend plugin, or `{ plugin: "auto" }` for the best available one. */
+  readonly backend: ResolvedRef;
   readonly seeds: readonly number[];
   readonly dataset: ResolvedRef;
   readonly preprocess: ExperimentFile["preprocess"];
@@ -59,8 +59,8 @@ export interface Experiment {
     readonly comparisons: readonly Comparison[];
     readonly examples: number;
   };
-  /** Where the steps run (local or Slurm); not part of any step id. */
-  readonly executor: ExperimentFile["executor"];
+  /** The executor plugin that runs the steps; not part of any step id. */
+  readonly executor: ResolvedRef;
 }
 
 /** A proposed recipe and the baseline it is compared against. */
@@ -71,8 +71,10 @@ export interface Comparison {
 
 /** Changes the command line applies on top of the file. */
 export interface ExperimentOverrides {
-  /** Replaces `backend`. */
+  /** Replaces `backend` by a plugin name (its options kept when it is the file's plugin). */
   readonly backend?: string;
+  /** Replaces `executor` by a plugin name (its options kept when it is the file's plugin). */
+  readonly executor?: string;
   /** Sets the dataset plugin's `root` option (e.g. an ACDC folder). */
   readonly data?: string;
   /** `--set path=value` changes to the file's JSON, applied in order before validation. */
@@ -140,11 +142,17 @@ function parseFile(raw: unknown): ExperimentFile {
 }
 
 function applyCommandLine(file: ExperimentFile, overrides: ExperimentOverrides): ExperimentFile {
-  const backend = overrides.backend ?? file.backend;
+  const replace = <R extends { plugin: string }>(ref: R, name: string | undefined) =>
+    name === undefined || name === ref.plugin ? ref : { plugin: name, options: {} };
   const dataset = overrides.data === undefined
     ? file.dataset
     : { ...file.dataset, options: { ...file.dataset.options, root: overrides.data } };
-  return { ...file, backend, dataset };
+  return {
+    ...file,
+    backend: replace(file.backend, overrides.backend),
+    executor: replace(file.executor, overrides.executor),
+    dataset,
+  };
 }
 
 function resolveExperiment(file: ExperimentFile, registry: Registry): Experiment {
@@ -158,10 +166,22 @@ function resolveExperiment(file: ExperimentFile, registry: Registry): Experiment
       return undefined;
     }
   };
-  const ref = (kind: PluginKind, value: { plugin: string; options: unknown }, where: string) =>
-    attempt(() => resolveRef(registry, kind, value, where));
+  const ref = (
+    kind: PluginKind,
+    value: { plugin: string; options: unknown },
+    where: string,
+    optionsAt?: string,
+  ) => attempt(() => resolveRef(registry, kind, value, where, optionsAt));
 
-  if (file.backend !== "auto") attempt(() => registry.get("backend", file.backend));
+  const backend = file.backend.plugin === AUTO_BACKEND
+    ? attempt(() => autoRef(file.backend.options))
+    : ref("backend", file.backend, "backend");
+  const executor = ref(
+    "executor",
+    file.executor,
+    "executor",
+    "flat" in file.executor ? "executor" : "executor.options",
+  );
   const dataset = ref("dataset", file.dataset, "dataset");
   const classifier = ref("classifier", file.classifier, "classifier");
   ref("xai", file.xai, "xai");
@@ -179,7 +199,7 @@ function resolveExperiment(file: ExperimentFile, registry: Registry): Experiment
   return {
     name: file.name,
     description: file.description,
-    backend: file.backend,
+    backend: backend!,
     seeds: file.seeds,
     dataset: dataset!,
     preprocess: file.preprocess,
@@ -194,7 +214,7 @@ function resolveExperiment(file: ExperimentFile, registry: Registry): Experiment
     segmenter: { ...segmenter!, training: file.segmenter.training },
     grid: { recipes: recipes as ChannelRecipe[], sampleSizes: file.grid.sampleSizes },
     report: { comparisons: comparisons!, examples: file.report.examples },
-    executor: file.executor,
+    executor: executor!,
   };
 }
 
@@ -226,11 +246,26 @@ function resolvePriors(
   return priors;
 }
 
+/** The `backend` value that picks the best available backend plugin. */
+export const AUTO_BACKEND = "auto";
+
+function autoRef(options: Record<string, unknown>): ResolvedRef {
+  if (Object.keys(options).length > 0) {
+    throw new ConfigError(`backend.options: "auto" takes no options; name a backend plugin`);
+  }
+  return { plugin: AUTO_BACKEND, options: {} };
+}
+
+/**
+ * Checks the plugin exists and validates its options. `where` names the reference in
+ * errors (`<where>.plugin`), `optionsAt` its options (default `<where>.options`).
+ */
 function resolveRef(
   registry: Registry,
   kind: PluginKind,
   value: { plugin: string; options: unknown },
   where: string,
+  optionsAt = `${where}.options`,
 ): ResolvedRef {
   if (!registry.has(kind, value.plugin)) {
     try {
@@ -239,7 +274,7 @@ function resolveRef(
       throw new ConfigError(`${where}.plugin: ${(error as Error).message}`);
     }
   }
-  const options = registry.parseOptions(kind, value.plugin, value.options, `${where}.options`);
+  const options = registry.parseOptions(kind, value.plugin, value.options, optionsAt);
   return { plugin: value.plugin, options: options as Record<string, unknown> };
 }
 
@@ -307,49 +342,4 @@ function assertUnique(values: readonly unknown[], where: string): void {
     }
     seen.add(value);
   });
-}
-
-/**
- * JSON Schema of experiment files for editors. Plugin references become a choice of the
- * registered plugins of each kind, with each plugin's own options.
- */
-export function experimentJsonSchema(registry: Registry): Record<string, unknown> {
-  const refOf = (kind: PluginKind) => {
-    const alternatives = registry.list(kind).map((plugin) =>
-      z.strictObject({
-        plugin: z.literal(plugin.name).describe(plugin.description),
-        options: (plugin.options as z.ZodType).optional(),
-      })
-    );
-    const names = registry.list(kind).map((p) => p.name);
-    const byName = names.length > 0 ? z.enum(names as [string, ...string[]]) : z.string();
-    return z.union([byName, ...alternatives]);
-  };
-  const withPlugin = (kind: PluginKind, base: z.ZodObject) => {
-    const alternatives = registry.list(kind).map((plugin) =>
-      base.extend({
-        plugin: z.literal(plugin.name).describe(plugin.description),
-        options: (plugin.options as z.ZodType).optional(),
-      })
-    );
-    return alternatives.length > 0 ? z.union(alternatives) : base;
-  };
-  const shape = experimentFileSchema.shape;
-  const schema = experimentFileSchema.extend({
-    dataset: refOf("dataset"),
-    xai: refOf("xai").optional(),
-    classifier: withPlugin("classifier", shape.classifier),
-    segmenter: withPlugin("segmenter", shape.segmenter),
-    priors: z.record(
-      z.string(),
-      shape.priors.unwrap().valueType.extend({
-        xai: refOf("xai").optional(),
-        postprocess: z.array(refOf("postprocess")).optional(),
-      }),
-    ).optional(),
-  });
-  return z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Record<
-    string,
-    unknown
-  >;
 }

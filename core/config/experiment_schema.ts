@@ -7,7 +7,6 @@
  */
 import { z } from "zod";
 import { IMAGE_CHANNEL } from "./channels.ts";
-import { executorSchema } from "../run/executor_schema.ts";
 import {
   segmenterTrainingSchema,
   type SegmenterTrainingSettings,
@@ -27,6 +26,19 @@ const pluginOptions = z.record(z.string(), z.unknown()).default({})
 export const pluginRefSchema = z.union([
   pluginName.transform((plugin) => ({ plugin, options: {} as Record<string, unknown> })),
   z.strictObject({ plugin: pluginName, options: pluginOptions }),
+]);
+
+/**
+ * An executor reference: like {@linkcode pluginRefSchema}, or the flat form
+ * `{ "type": "slurm", …options }` (`flat` marks it, so errors name the fields as written).
+ */
+export const executorRefSchema = z.union([
+  pluginRefSchema,
+  z.looseObject({ type: pluginName }).transform(({ type, ...options }) => ({
+    plugin: type,
+    options: options as Record<string, unknown>,
+    flat: true as const,
+  })),
 ]);
 
 /** A plugin reference as written: name, or name and options. */
@@ -75,9 +87,9 @@ export const experimentFileSchema = z.strictObject({
   name: z.string().min(1, { error: "expected a non-empty name" })
     .describe("the experiment's name (default output folder: out/<name>)"),
   description: z.string().optional().describe("free text shown in the report"),
-  /** `auto` (webgpu when available, else wasm) or a backend plugin name. */
-  backend: z.string().default("auto").describe(
-    "compute backend: auto (webgpu on a hardware GPU, else wasm) or a backend plugin name",
+  backend: pluginRefSchema.default({ plugin: "auto", options: {} }).describe(
+    "compute backend: auto (the available backend plugin of highest priority: webgpu on a " +
+      "hardware GPU, else wasm), a backend plugin name, or { plugin, options }",
   ),
   seeds: z.array(seedSchema).min(1, { error: "expected at least one seed" }).default([1])
     .describe("random seeds; each seed repeats the grid with its own split and initialisation"),
@@ -164,9 +176,10 @@ export const experimentFileSchema = z.strictObject({
     ),
     examples: boundedNumber(1, 32, true).default(4).describe("example slices in Figure 3"),
   }).default({ examples: 4 }).describe("what the report compares and shows"),
-  /** Where the steps run: `{ "type": "local" }` (default) or `{ "type": "slurm", … }`. */
-  executor: executorSchema.default({ type: "local" })
-    .describe("where the steps run: local (this process) or slurm (batch jobs on a cluster)"),
+  executor: executorRefSchema.default({ plugin: "local", options: {} }).describe(
+    "where the steps run: an executor plugin (local: this process, the default; slurm: " +
+      'batch jobs on a cluster) by name or { plugin, options }; { "type": "slurm", … } works too',
+  ),
 });
 
 /** An experiment file after the generic schema (defaults filled). */

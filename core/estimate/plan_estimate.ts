@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { StepGraph } from "../plan/planner.ts";
+import type { StepGraph } from "../plan/step.ts";
 import type { DataStep, Step, StepKind } from "../plan/step.ts";
 import { STEP_KINDS } from "../plan/step.ts";
 import { unfinishedSteps } from "../plan/unfinished_steps.ts";

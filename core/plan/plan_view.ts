@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { StepGraph } from "./planner.ts";
+import type { StepGraph } from "./step.ts";
 import type { ArtifactStore } from "../run/artifact_store.ts";
 
 /** One line of the plan. */

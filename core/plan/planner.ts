@@ -21,8 +21,11 @@ import {
   type SegmenterStep,
   type SplitStep,
   type Step,
+  type StepGraph,
   stepId,
 } from "./step.ts";
+
+export type { StepGraph } from "./step.ts";
 
 /** Bumped when the classifier artifact's format changes. */
 const CLASSIFIER_ARTIFACT = "tfjs-checkpoint-1";
@@ -36,14 +39,10 @@ const SEGMENTER_ARTIFACT = "tfjs-checkpoint-1";
 /** Bumped when the evaluation itself changes (metrics added or fixed). */
 const EVALUATION_VERSION = "1";
 
-/** The steps in an order where every step comes after its dependencies. */
-export interface StepGraph {
-  readonly steps: readonly Step[];
-  /** One segmenter step per grid cell, in grid order (seed, sample size, recipe). */
-  readonly cells: readonly SegmenterStep[];
-}
-
-/** Builds the step graph; `backend` is part of the ids of steps that compute with tensors. */
+/**
+ * Builds the step graph; `backend` (the backend plugin's name) is part of the ids of steps
+ * that compute with tensors.
+ */
 export function planSteps(experiment: Experiment, registry: Registry, backend: string): StepGraph {
   const planner = new Planner(experiment, registry, backend);
   const cells = experiment.seeds.flatMap((seed) =>

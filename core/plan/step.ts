@@ -154,6 +154,13 @@ export type Step =
   | PriorStep
   | SegmenterStep;
 
+/** The steps in an order where every step comes after its dependencies. */
+export interface StepGraph {
+  readonly steps: readonly Step[];
+  /** One segmenter step per grid cell, in grid order (seed, sample size, recipe). */
+  readonly cells: readonly SegmenterStep[];
+}
+
 /** The kind names of steps. */
 export type StepKind = Step["kind"];
 

@@ -2,8 +2,10 @@
  * Plugin contracts. A plugin is a plain object from a factory, registered by name:
  * `{ kind, name, description, version, options, create(options, context) }`.
  *
- * Each kind's `create` returns the instance interface declared here. Plugins depend on
- * these contracts only; `core/` never imports `plugins/`.
+ * {@linkcode PluginKinds} lists every kind: what its `create` returns and which extra
+ * members its plugin objects may have. Adding a kind is one entry there and one in
+ * {@linkcode KIND_DESCRIPTIONS}; the registry, `experiment plugins` and loading by path
+ * follow. Plugins depend on these contracts only; `core/` never imports `plugins/`.
  *
  * @module
  */
@@ -12,19 +14,41 @@ import type * as tfl from "@tensorflow/tfjs-layers";
 import type { z } from "zod";
 import type { Cohort } from "./cohort.ts";
 import type { Logger } from "../util/logger.ts";
+import type { BackendHooks, BackendInstance } from "./backend.ts";
+import type { ExecutorHooks, ExecutorInstance } from "./executor.ts";
 
-/** The kinds of plugin camprior knows. */
-export const PLUGIN_KINDS = [
-  "dataset",
-  "classifier",
-  "xai",
-  "postprocess",
-  "segmenter",
-  "backend",
-] as const;
+export type { BackendInstance } from "./backend.ts";
 
-/** One of {@linkcode PLUGIN_KINDS}. */
-export type PluginKind = typeof PLUGIN_KINDS[number];
+/**
+ * Every plugin kind: `instance` is what `create` returns; `hooks`, when present, are
+ * members the plugin object itself may have besides the common ones.
+ */
+export interface PluginKinds {
+  dataset: { instance: DatasetInstance };
+  classifier: { instance: ClassifierInstance };
+  xai: { instance: XaiInstance };
+  postprocess: { instance: PostprocessInstance };
+  segmenter: { instance: SegmenterInstance };
+  backend: { instance: BackendInstance; hooks: BackendHooks };
+  executor: { instance: ExecutorInstance; hooks: ExecutorHooks };
+}
+
+/** One plugin kind. */
+export type PluginKind = keyof PluginKinds;
+
+/** One line per kind, for `experiment plugins`; its keys are the kinds, in pipeline order. */
+export const KIND_DESCRIPTIONS: { readonly [K in PluginKind]: string } = {
+  dataset: "loads a cohort of labelled 2-D slices",
+  classifier: "builds the diagnosis classifier network",
+  xai: "computes saliency maps from a classifier",
+  postprocess: "transforms prior maps",
+  segmenter: "builds the segmentation network",
+  backend: "starts a tfjs compute backend",
+  executor: "runs the steps of a plan",
+};
+
+/** Every plugin kind. */
+export const PLUGIN_KINDS = Object.keys(KIND_DESCRIPTIONS) as readonly PluginKind[];
 
 /** What every plugin's `create` receives besides its options. */
 export interface PluginContext {
@@ -36,14 +60,6 @@ export interface PluginContext {
   readonly log: Logger;
   /** Aborted when the user presses Ctrl-C; long work should check it. */
   readonly signal: AbortSignal;
-}
-
-/** Resolves a compute backend: sets the tfjs backend and verifies it is really active. */
-export interface BackendInstance {
-  /** The tfjs backend name that is now active (e.g. `wasm`). */
-  readonly tfBackend: string;
-  /** A line describing the device, for reports. */
-  readonly description: string;
 }
 
 /** Loads a cohort of 2-D slices with labels and diagnoses. */
@@ -111,18 +127,15 @@ export interface PostprocessInstance {
   apply(map: Map2D): Map2D;
 }
 
-/** The instance type each plugin kind's `create` returns. */
-export interface InstanceOf {
-  dataset: DatasetInstance;
-  classifier: ClassifierInstance;
-  xai: XaiInstance;
-  postprocess: PostprocessInstance;
-  segmenter: SegmenterInstance;
-  backend: BackendInstance;
-}
+/** The instance type a plugin kind's `create` returns. */
+export type InstanceOf<K extends PluginKind> = PluginKinds[K]["instance"];
 
-/** A camprior plugin of kind `K` whose options are described by the zod schema `S`. */
-export interface Plugin<K extends PluginKind = PluginKind, S extends z.ZodType = z.ZodType> {
+/** The extra members plugins of kind `K` may have (none for most kinds). */
+export type HooksOf<K extends PluginKind> = PluginKinds[K] extends { hooks: infer H } ? H
+  : unknown;
+
+/** What every plugin has, whatever its kind. */
+export interface PluginBase<K extends PluginKind = PluginKind, S extends z.ZodType = z.ZodType> {
   readonly kind: K;
   /** Unique name within its kind, used in experiment files. */
   readonly name: string;
@@ -133,8 +146,13 @@ export interface Plugin<K extends PluginKind = PluginKind, S extends z.ZodType =
   /** Schema of the plugin's options; defaults fill omitted fields. */
   readonly options: S;
   /** Builds an instance from validated options. */
-  create(options: z.output<S>, context: PluginContext): InstanceOf[K] | Promise<InstanceOf[K]>;
+  create(options: z.output<S>, context: PluginContext): InstanceOf<K> | Promise<InstanceOf<K>>;
 }
+
+/** A camprior plugin of kind `K` whose options are described by the zod schema `S`. */
+export type Plugin<K extends PluginKind = PluginKind, S extends z.ZodType = z.ZodType> =
+  & PluginBase<K, S>
+  & HooksOf<K>;
 
 /** Any plugin, whatever its kind and option schema. */
 // deno-lint-ignore no-explicit-any -- plugins of different option types share one registry
@@ -144,7 +162,17 @@ export type AnyPlugin = { [K in PluginKind]: Plugin<K, any> }[PluginKind];
  * Identity helper that type-checks a plugin object and infers its option type.
  *
  * ```ts
- * export default definePlugin({ kind: "xai", name: "my-cam", ... });
+ * import { z } from "zod";
+ * import { definePlugin } from "./plugin.ts";
+ *
+ * export default definePlugin({
+ *   kind: "postprocess",
+ *   name: "square",
+ *   description: "squares every value",
+ *   version: "1",
+ *   options: z.strictObject({}),
+ *   create: () => ({ apply: (map) => ({ ...map, data: map.data.map((v) => v * v) }) }),
+ * });
  * ```
  */
 export function definePlugin<K extends PluginKind, S extends z.ZodType>(

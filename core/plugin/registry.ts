@@ -6,7 +6,6 @@
  */
 import { pathToFileURL } from "node:url";
 import { isAbsolute, resolve } from "node:path";
-import type { z } from "zod";
 import { ConfigError } from "../util/errors.ts";
 import { type AnyPlugin, type Plugin, PLUGIN_KINDS, type PluginKind } from "./plugin.ts";
 import { formatZodIssues } from "../util/zod_format.ts";
@@ -69,7 +68,7 @@ export class Registry {
     name: string,
     options: unknown,
     where: string,
-  ): z.output<Plugin<K>["options"]> {
+  ): unknown {
     const plugin = this.get(kind, name);
     const result = plugin.options.safeParse(options ?? {}, { reportInput: true });
     if (!result.success) {

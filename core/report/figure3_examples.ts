@@ -6,7 +6,7 @@
  * @module
  */
 import type { Comparison } from "../config/experiment.ts";
-import type { StepGraph } from "../plan/planner.ts";
+import type { StepGraph } from "../plan/step.ts";
 import { patientSubset } from "../steps/data/subsets.ts";
 import type { CellResult } from "../run/results.ts";
 import { loadData } from "../steps/data/data_step.ts";

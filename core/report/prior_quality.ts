@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { StepGraph } from "../plan/planner.ts";
+import type { StepGraph } from "../plan/step.ts";
 import { patientSubset } from "../steps/data/subsets.ts";
 import { loadData } from "../steps/data/data_step.ts";
 import type { StepEnv } from "../steps/env.ts";

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { writeTextAtomic } from "../util/atomic_write.ts";
 import type { CellResult } from "../run/results.ts";
 import { SEGMENTATION_CLASSES } from "../plugin/cohort.ts";
-import type { StepGraph } from "../plan/planner.ts";
+import type { StepGraph } from "../plan/step.ts";
 import type { StepEnv } from "../steps/env.ts";
 import type { Experiment } from "../config/experiment.ts";
 import { compareRecipes } from "./comparisons.ts";

@@ -9,7 +9,8 @@ import { join } from "node:path";
 import { ConfigError } from "../util/errors.ts";
 import { formatDuration } from "../util/duration.ts";
 import { storeOf } from "./run_setup.ts";
-import { failurePath, type StepFailure, stepLogPath } from "./execute_local.ts";
+import type { StepFailure } from "../plugin/executor.ts";
+import { failurePath, stepLogPath } from "./step_records.ts";
 import { readRunRecord, recordProcessAlive, type RunRecord } from "./run_record.ts";
 
 /** Where a step stands. */

@@ -4,8 +4,8 @@
  *
  * @module
  */
-import type { StepFailure } from "./execute_local.ts";
-import type { StepGraph } from "../plan/planner.ts";
+import type { StepFailure } from "../plugin/executor.ts";
+import type { StepGraph } from "../plan/step.ts";
 import type { StepEnv } from "../steps/env.ts";
 import { type CellMetrics, loadCellMetrics } from "../steps/segmenter/segmenter_step.ts";
 

@@ -8,7 +8,7 @@
 import { join } from "node:path";
 import { hostname } from "node:os";
 import { writeTextAtomic } from "../util/atomic_write.ts";
-import type { StepGraph } from "../plan/planner.ts";
+import type { StepGraph } from "../plan/step.ts";
 
 /** A step as the record lists it. */
 export interface RecordedStep {

@@ -8,8 +8,10 @@ import { join } from "node:path";
 import { resolveBackend, type ResolvedBackend } from "../backend/select.ts";
 import type { Experiment } from "../config/experiment.ts";
 import type { Logger } from "../util/logger.ts";
-import { planSteps, type StepGraph } from "../plan/planner.ts";
+import { planSteps } from "../plan/planner.ts";
+import type { StepGraph } from "../plan/step.ts";
 import type { Progress } from "../util/progress.ts";
+import type { PluginContext } from "../plugin/plugin.ts";
 import type { Registry } from "../plugin/registry.ts";
 import type { StepEnv } from "../steps/env.ts";
 import { ArtifactStore } from "./artifact_store.ts";
@@ -34,20 +36,25 @@ export function storeOf(outDir: string): ArtifactStore {
   return new ArtifactStore(join(outDir, "artifacts"));
 }
 
+/** The plugin context of run-wide plugins (backend, executor). */
+export function runContext(experiment: Experiment, options: SetupOptions): PluginContext {
+  return {
+    seed: experiment.seeds[0],
+    workDir: join(options.outDir, "work"),
+    log: options.log,
+    signal: options.signal,
+  };
+}
+
 /** Starts the experiment's backend and plans its steps. */
 export async function setUpRun(
   experiment: Experiment,
   registry: Registry,
   options: SetupOptions,
 ): Promise<RunSetup> {
-  const context = {
-    seed: experiment.seeds[0],
-    workDir: join(options.outDir, "work"),
-    log: options.log,
-    signal: options.signal,
-  };
+  const context = runContext(experiment, options);
   const backend = await resolveBackend(experiment.backend, registry, context);
-  const graph = planSteps(experiment, registry, backend.tfBackend);
+  const graph = planSteps(experiment, registry, backend.name);
   const env: StepEnv = {
     registry,
     store: storeOf(options.outDir),

@@ -5,16 +5,14 @@
  *
  * @module
  */
-import { writeTextAtomic } from "../util/atomic_write.ts";
-import { CampriorError, ConfigError, InterruptedError } from "../util/errors.ts";
-import { failurePath, type StepFailure, stepLogPath } from "./execute_local.ts";
+import { CampriorError, ConfigError } from "../util/errors.ts";
+import { runRecorded } from "./step_records.ts";
 import type { Experiment } from "../config/experiment.ts";
-import { fileLogger, type Logger, teeLogger } from "../util/logger.ts";
+import type { Logger } from "../util/logger.ts";
 import type { Progress } from "../util/progress.ts";
 import type { Registry } from "../plugin/registry.ts";
 import { setUpRun } from "./run_setup.ts";
 import type { StepEnv } from "../steps/env.ts";
-import { runStep } from "../steps/run_step.ts";
 import type { Step } from "../plan/step.ts";
 
 /** Exit code of a step whose dependencies are not finished. */
@@ -48,6 +46,7 @@ export async function runOneStep(
     return false;
   }
   await assertDepsFinished(env, graph.steps, step);
+  env.log.info(`${step.label} (${step.id})`);
   await runRecorded(env, step);
   return true;
 }
@@ -65,26 +64,4 @@ async function assertDepsFinished(env: StepEnv, steps: readonly Step[], step: St
       `${env.store.root}: ${missing.join(", ")}`,
     MISSING_DEPENDENCY_EXIT,
   );
-}
-
-/** Runs the step with its own log file (as the local executor keeps), recording a failure. */
-async function runRecorded(env: StepEnv, step: Step) {
-  env.log.info(`${step.label} (${step.id})`);
-  const stepLog = fileLogger(stepLogPath(env.outDir, step.id));
-  stepLog.info(`start ${step.label}`);
-  try {
-    await runStep({ ...env, log: teeLogger(env.log, stepLog), stepLog }, step);
-    stepLog.info("finished");
-    await Deno.remove(failurePath(env.outDir, step.id)).catch(() => {});
-  } catch (error) {
-    if (!(error instanceof InterruptedError)) {
-      const message = error instanceof CampriorError
-        ? error.message
-        : `${(error as Error).name}: ${(error as Error).message}`;
-      stepLog.warn(`failed: ${message}`);
-      const failure: StepFailure = { id: step.id, label: step.label, error: message };
-      await writeTextAtomic(failurePath(env.outDir, step.id), JSON.stringify(failure, null, 2));
-    }
-    throw error;
-  }
 }

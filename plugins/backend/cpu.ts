@@ -6,8 +6,7 @@
  */
 import "@tensorflow/tfjs-backend-cpu";
 import { z } from "zod";
-import { definePlugin } from "../../core/plugin/plugin.ts";
-import { activateBackend } from "../../core/backend/activate.ts";
+import { activateBackend, definePlugin } from "../../mod.ts";
 
 /** Starts tfjs' pure-JavaScript `cpu` backend. */
 export const cpuBackendPlugin = definePlugin({
@@ -16,6 +15,8 @@ export const cpuBackendPlugin = definePlugin({
   description: "pure JavaScript on the CPU; the slow numerical reference",
   version: "1",
   options: z.strictObject({}),
+  /** Always here, but `auto` prefers any other backend. */
+  availability: () => Promise.resolve({ available: true, priority: 0 }),
   async create() {
     await activateBackend("cpu");
     return { tfBackend: "cpu", description: "cpu (pure JavaScript reference)" };

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { AnyPlugin } from "../../core/plugin/plugin.ts";
+import type { AnyPlugin } from "../../mod.ts";
 import { cpuBackendPlugin } from "./cpu.ts";
 import { tensorflowBackendPlugin } from "./tensorflow.ts";
 import { wasmBackendPlugin } from "./wasm.ts";

@@ -6,9 +6,7 @@
  * @module
  */
 import { z } from "zod";
-import { CampriorError } from "../../core/util/errors.ts";
-import { definePlugin } from "../../core/plugin/plugin.ts";
-import { activateBackend } from "../../core/backend/activate.ts";
+import { activateBackend, CampriorError, definePlugin } from "../../mod.ts";
 
 /** The packages tried, in order; each registers the tfjs backend `tensorflow`. */
 export const TENSORFLOW_PACKAGES = ["@tensorflow/tfjs-node-gpu", "@tensorflow/tfjs-node"] as const;

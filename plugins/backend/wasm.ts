@@ -8,8 +8,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-wasm";
 import { z } from "zod";
-import { definePlugin } from "../../core/plugin/plugin.ts";
-import { activateBackend } from "../../core/backend/activate.ts";
+import { activateBackend, definePlugin } from "../../mod.ts";
 import { registerWasmTrainingKernels } from "./wasm/kernels.ts";
 
 /** Starts tfjs' wasm backend, single-threaded (threads do not start under Deno). */
@@ -19,6 +18,8 @@ export const wasmBackendPlugin = definePlugin({
   description: "WebAssembly on the CPU (XNNPACK, SIMD); the default without a GPU",
   version: "1",
   options: z.strictObject({}),
+  /** Always here; below a hardware GPU. */
+  availability: () => Promise.resolve({ available: true, priority: 10 }),
   async create() {
     registerWasmTrainingKernels();
     await activateBackend("wasm");

@@ -10,10 +10,9 @@ import {
   type AdapterFinder,
   findWebGpuAdapter,
   isFallbackAdapter,
-} from "../../core/backend/select.ts";
-import { CampriorError } from "../../core/util/errors.ts";
-import { definePlugin } from "../../core/plugin/plugin.ts";
-import { activateBackend } from "../../core/backend/activate.ts";
+  webgpuAvailability,
+} from "./webgpu/adapter.ts";
+import { activateBackend, CampriorError, definePlugin } from "../../mod.ts";
 import {
   registerWebGpuTrainingKernels,
   restoreStockWebGpuKernels,
@@ -59,6 +58,7 @@ export const webgpuBackendPlugin = definePlugin({
   description: "WebGPU (a GPU, or Mesa's llvmpipe software adapter)",
   version: "2",
   options,
+  availability: () => webgpuAvailability(),
   async create(opts, ctx) {
     const adapter = await requireWebGpuAdapter();
     if (isFallbackAdapter(adapter)) {

@@ -9,23 +9,22 @@
  */
 import * as tfl from "@tensorflow/tfjs-layers";
 import { z } from "zod";
-import { definePlugin, type NetworkSpec } from "../../core/plugin/plugin.ts";
 import {
+  channelsOf,
   commonClassifierOptions,
+  definePlugin,
+  type LayerKit,
+  layerKit,
+  logitsHead,
+  type NetworkSpec,
+  normRelu,
   splitNetwork,
   type Stage,
   stem,
   stemOption,
-  targetStage,
-} from "../../core/nn/classifier_network.ts";
-import {
-  channelsOf,
-  type LayerKit,
-  layerKit,
-  logitsHead,
-  normRelu,
   type Sym,
-} from "../../core/nn/layers.ts";
+  targetStage,
+} from "../../mod.ts";
 
 const options = z.strictObject({
   ...commonClassifierOptions(true),

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { AnyPlugin } from "../../core/plugin/plugin.ts";
+import type { AnyPlugin } from "../../mod.ts";
 import { densenetPlugin } from "./densenet.ts";
 import { resnetPlugin } from "./resnet.ts";
 import { tinyCnnPlugin } from "./tiny_cnn.ts";

@@ -9,24 +9,23 @@
  */
 import * as tfl from "@tensorflow/tfjs-layers";
 import { z } from "zod";
-import { definePlugin, type NetworkSpec } from "../../core/plugin/plugin.ts";
 import {
+  channelsOf,
   commonClassifierOptions,
+  conv,
+  definePlugin,
+  type LayerKit,
+  layerKit,
+  logitsHead,
+  type NetworkSpec,
+  relu,
   splitNetwork,
   type Stage,
   stem,
   stemOption,
-  targetStage,
-} from "../../core/nn/classifier_network.ts";
-import {
-  channelsOf,
-  conv,
-  type LayerKit,
-  layerKit,
-  logitsHead,
-  relu,
   type Sym,
-} from "../../core/nn/layers.ts";
+  targetStage,
+} from "../../mod.ts";
 
 const options = z.strictObject({
   ...commonClassifierOptions(true),

@@ -7,8 +7,7 @@
  */
 import * as tfl from "@tensorflow/tfjs-layers";
 import { z } from "zod";
-import { composeModel, seededInitializers } from "../../core/nn/seeded_init.ts";
-import { definePlugin, type NetworkSpec } from "../../core/plugin/plugin.ts";
+import { composeModel, definePlugin, type NetworkSpec, seededInitializers } from "../../mod.ts";
 
 const options = z.strictObject({
   filters: z.number().int().min(1).max(256).default(8)

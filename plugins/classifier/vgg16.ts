@@ -8,14 +8,20 @@
  */
 import * as tfl from "@tensorflow/tfjs-layers";
 import { z } from "zod";
-import { definePlugin, type NetworkSpec } from "../../core/plugin/plugin.ts";
 import {
   commonClassifierOptions,
+  conv,
+  definePlugin,
+  dropout,
+  type LayerKit,
+  layerKit,
+  maxPool,
+  type NetworkSpec,
   splitNetwork,
   type Stage,
+  type Sym,
   targetStage,
-} from "../../core/nn/classifier_network.ts";
-import { conv, dropout, type LayerKit, layerKit, maxPool, type Sym } from "../../core/nn/layers.ts";
+} from "../../mod.ts";
 
 /** Convolutions per block in VGG16. */
 const CONVS_PER_BLOCK = [2, 2, 3, 3, 3] as const;

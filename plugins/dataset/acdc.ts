@@ -8,7 +8,7 @@ import { z } from "zod";
 import { readAcdcFolder } from "./formats/acdc_layout.ts";
 import { formatCohortSummary, summarizeCohort } from "./formats/cohort_summary.ts";
 import { requireDataRoot } from "./formats/read_file.ts";
-import { definePlugin } from "../../core/plugin/plugin.ts";
+import { definePlugin } from "../../mod.ts";
 
 const options = z.strictObject({
   root: z.string().default("")

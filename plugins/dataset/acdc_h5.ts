@@ -8,7 +8,16 @@
  */
 import { join, resolve } from "node:path";
 import { z } from "zod";
-import type { Cohort, Patient, Phase, PredefinedSplit, Slice } from "../../core/plugin/cohort.ts";
+import {
+  CampriorError,
+  type Cohort,
+  definePlugin,
+  type Patient,
+  type Phase,
+  type PredefinedSplit,
+  type Slice,
+  throwIfInterrupted,
+} from "../../mod.ts";
 import {
   checkLabels,
   checkSameShape,
@@ -20,8 +29,6 @@ import { readH5Datasets } from "./formats/hdf5.ts";
 import { type InfoCfg, readInfoCfg } from "./formats/info_cfg.ts";
 import { readListFile } from "./formats/list_files.ts";
 import { fileError, requireDataRoot } from "./formats/read_file.ts";
-import { CampriorError, throwIfInterrupted } from "../../core/util/errors.ts";
-import { definePlugin } from "../../core/plugin/plugin.ts";
 
 const options = z.strictObject({
   root: z.string().default("")

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { AnyPlugin } from "../../core/plugin/plugin.ts";
+import type { AnyPlugin } from "../../mod.ts";
 import { acdcDatasetPlugin } from "./acdc.ts";
 import { acdcH5DatasetPlugin } from "./acdc_h5.ts";
 import { syntheticDatasetPlugin } from "./synthetic.ts";

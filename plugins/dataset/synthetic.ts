@@ -11,8 +11,7 @@ import { z } from "zod";
 import { readAcdcFolder } from "./formats/acdc_layout.ts";
 import { formatCohortSummary, summarizeCohort } from "./formats/cohort_summary.ts";
 import { writeSyntheticAcdc } from "./synthetic/cohort.ts";
-import { hashOf } from "../../core/plan/hash.ts";
-import { definePlugin } from "../../core/plugin/plugin.ts";
+import { definePlugin, hashOf } from "../../mod.ts";
 
 const VERSION = "1";
 

@@ -8,13 +8,15 @@
 import { z } from "zod";
 import {
   type Cohort,
+  definePlugin,
   DIAGNOSES,
   type Diagnosis,
+  normal,
   type Phase,
+  type Random,
+  seededRandom,
   type Slice,
-} from "../../core/plugin/cohort.ts";
-import { definePlugin } from "../../core/plugin/plugin.ts";
-import { normal, type Random, seededRandom } from "../../core/util/random.ts";
+} from "../../mod.ts";
 
 const options = z.strictObject({
   patientsPerGroup: z.number().int().min(1).max(100).default(4)

@@ -1,63 +1,82 @@
 /**
- * The Slurm executor: submits the unfinished steps as sbatch jobs (shared steps as single
- * jobs, cells as arrays, `afterok` edges), then follows them until each is done or failed.
- * Every task runs `experiment step` on one step and writes into the shared artifact store.
- * Steps still queued or running from an earlier submission are followed, not resubmitted.
+ * The `slurm` executor plugin: submits the unfinished steps as sbatch jobs (shared steps as
+ * single jobs, cells as arrays, `afterok` edges), then follows them until each is done or
+ * failed. Every task runs `experiment step` on one step and writes into the shared artifact
+ * store. Steps still queued or running from an earlier submission are followed, not
+ * resubmitted. `run --dry-run` prints the scripts; `experiment status <out>` reports.
  *
  * @module
  */
-import type { ExecuteOptions, Executor, ExperimentSource } from "../../core/run/executor.ts";
-import type { ExecutionSummary, StepFailure } from "../../core/run/execute_local.ts";
-import type { StepGraph } from "../../core/plan/planner.ts";
+import {
+  ConfigError,
+  definePlugin,
+  type ExecutionRequest,
+  type ExecutionSummary,
+  type ExperimentSource,
+  type Step,
+  type StepFailure,
+  unfinishedSteps,
+} from "../../mod.ts";
+import { slurmDryRunText, slurmStatusText } from "./slurm/commands.ts";
 import { followJobs } from "./slurm/follow.ts";
-import { prepareSubmission, stepsInFlight, submitJobs } from "./slurm/submit.ts";
-import { SlurmScheduler } from "./slurm/scheduler.ts";
-import type { SlurmSettings } from "./slurm/settings.ts";
-import type { TrackedStep } from "./slurm/tracker.ts";
 import type { StepRecord } from "./slurm/records.ts";
-import type { StepEnv } from "../../core/steps/env.ts";
-import type { Step } from "../../core/plan/step.ts";
-import { unfinishedSteps } from "../../core/plan/unfinished_steps.ts";
+import { SlurmScheduler } from "./slurm/scheduler.ts";
+import { type SlurmSettings, slurmSettingsSchema } from "./slurm/settings.ts";
+import { prepareSubmission, stepsInFlight, submitJobs } from "./slurm/submit.ts";
+import type { TrackedStep } from "./slurm/tracker.ts";
 
-/** What the Slurm executor is built from. */
-export interface SlurmExecutorOptions {
-  readonly settings: SlurmSettings;
-  readonly source: ExperimentSource;
-  /** The Slurm commands (default: those on PATH, with this process's environment). */
-  readonly scheduler?: SlurmScheduler;
-}
+/** Runs the steps as Slurm jobs. */
+export const slurmExecutorPlugin = definePlugin({
+  kind: "executor",
+  name: "slurm",
+  description: "submits the steps as sbatch jobs (cells as arrays) and follows them",
+  version: "1",
+  options: slurmSettingsSchema,
+  create: (settings) => slurmExecutor(settings),
+  status: (outDir) => slurmStatusText(outDir),
+});
 
-/** An executor that runs the steps as Slurm jobs. */
-export function slurmExecutor(options: SlurmExecutorOptions): Executor {
+/** A Slurm executor with these settings; `scheduler` replaces the Slurm commands on PATH. */
+export function slurmExecutor(settings: SlurmSettings, scheduler?: SlurmScheduler) {
   return {
-    name: "slurm",
-    execute: (env, graph, run) => executeOnSlurm(env, graph, run, options),
+    execute: (request: ExecutionRequest) =>
+      executeOnSlurm(request, settings, scheduler ?? new SlurmScheduler()),
+    dryRun: (request: ExecutionRequest) => slurmDryRunText(request, settings, sourceOf(request)),
   };
 }
 
+function sourceOf(request: ExecutionRequest): ExperimentSource {
+  if (request.source) return request.source;
+  throw new ConfigError(
+    "the slurm executor needs the experiment file its jobs load: run it from the command " +
+      "line, or pass `source` to runExperiment",
+  );
+}
+
 async function executeOnSlurm(
-  env: StepEnv,
-  graph: StepGraph,
-  run: ExecuteOptions,
-  options: SlurmExecutorOptions,
+  request: ExecutionRequest,
+  settings: SlurmSettings,
+  scheduler: SlurmScheduler,
 ): Promise<ExecutionSummary> {
-  const { todo, reused } = await unfinishedSteps(graph, env.store);
+  const { todo, reused } = await unfinishedSteps(request.graph, request.store);
   if (todo.length === 0) return { computed: [], reused, failed: new Map() };
-  const scheduler = options.scheduler ?? new SlurmScheduler();
+  const source = sourceOf(request);
   await scheduler.check();
-  const inFlight = await stepsInFlight(env.outDir, todo, scheduler);
+  const inFlight = await stepsInFlight(request.outDir, todo, scheduler);
   if (inFlight.length > 0) {
-    env.log.info(`slurm: ${inFlight.length} steps are still queued or running; following them`);
+    request.log.info(
+      `slurm: ${inFlight.length} steps are still queued or running; following them`,
+    );
   }
-  const submitted = await submitMissing(todo, inFlight, scheduler, env, run, options);
+  const submitted = await submitMissing(todo, inFlight, scheduler, request, settings, source);
   const tracked = await followJobs([...inFlight, ...submitted], {
     scheduler,
-    store: env.store,
-    outDir: env.outDir,
-    pollSeconds: options.settings.pollSeconds,
-    signal: env.signal,
-    log: env.log,
-    failFast: run.failFast,
+    store: request.store,
+    outDir: request.outDir,
+    pollSeconds: settings.pollSeconds,
+    signal: request.signal,
+    log: request.log,
+    failFast: request.failFast,
   });
   return summarize(tracked, reused);
 }
@@ -67,18 +86,18 @@ async function submitMissing(
   todo: readonly Step[],
   inFlight: readonly StepRecord[],
   scheduler: SlurmScheduler,
-  env: StepEnv,
-  run: ExecuteOptions,
-  options: SlurmExecutorOptions,
+  request: ExecutionRequest,
+  settings: SlurmSettings,
+  source: ExperimentSource,
 ): Promise<StepRecord[]> {
   if (inFlight.length === todo.length) return [];
   const submission = await prepareSubmission(todo, inFlight, {
-    settings: options.settings,
-    source: options.source,
-    outDir: env.outDir,
-    backend: run.backendPlugin,
+    settings,
+    source,
+    outDir: request.outDir,
+    backend: request.backend,
   });
-  return await submitJobs(submission, inFlight, scheduler, env.log);
+  return await submitJobs(submission, inFlight, scheduler, request.log);
 }
 
 function summarize(tracked: readonly TrackedStep[], reused: readonly string[]): ExecutionSummary {

@@ -8,7 +8,7 @@
  * @module
  */
 import { z } from "zod";
-import { definePlugin, type Map2D } from "../../core/plugin/plugin.ts";
+import { definePlugin, type Map2D } from "../../mod.ts";
 
 /** Normalised 1-D Gaussian weights for offsets `−radius … radius`. */
 export function gaussianKernel(sigma: number, truncate: number): Float64Array {

@@ -8,7 +8,7 @@
  * @module
  */
 import { z } from "zod";
-import { definePlugin, type Map2D } from "../../core/plugin/plugin.ts";
+import { definePlugin, type Map2D } from "../../mod.ts";
 
 /** Offsets `[dy, dx]` of the neighbours for each connectivity. */
 const NEIGHBOURS = {

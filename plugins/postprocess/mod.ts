@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { AnyPlugin } from "../../core/plugin/plugin.ts";
+import type { AnyPlugin } from "../../mod.ts";
 import { gaussianBlurPlugin } from "./gaussian_blur.ts";
 import { largestComponentPlugin } from "./largest_component.ts";
 import { modeFilterPlugin } from "./mode_filter.ts";

@@ -16,7 +16,7 @@
  * @module
  */
 import { z } from "zod";
-import { definePlugin, type Map2D } from "../../core/plugin/plugin.ts";
+import { definePlugin, type Map2D } from "../../mod.ts";
 
 /** Number of 32-bit words in a 256-bit set. */
 const WORDS = 8;

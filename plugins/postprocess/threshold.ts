@@ -11,7 +11,7 @@
  * @module
  */
 import { z } from "zod";
-import { definePlugin, type Map2D } from "../../core/plugin/plugin.ts";
+import { definePlugin, type Map2D } from "../../mod.ts";
 
 const LEVELS = 256;
 

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { AnyPlugin } from "../../core/plugin/plugin.ts";
+import type { AnyPlugin } from "../../mod.ts";
 import { tinyUnetPlugin } from "./tiny_unet.ts";
 import { unetPlugin } from "./unet.ts";
 

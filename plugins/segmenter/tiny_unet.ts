@@ -6,8 +6,7 @@
  */
 import * as tfl from "@tensorflow/tfjs-layers";
 import { z } from "zod";
-import { seededInitializers } from "../../core/nn/seeded_init.ts";
-import { definePlugin } from "../../core/plugin/plugin.ts";
+import { definePlugin, seededInitializers } from "../../mod.ts";
 
 const options = z.strictObject({
   depth: z.number().int().min(1).max(6).default(2)

@@ -11,8 +11,15 @@
  */
 import * as tfl from "@tensorflow/tfjs-layers";
 import { z } from "zod";
-import { definePlugin } from "../../core/plugin/plugin.ts";
-import { conv, dropout, type LayerKit, layerKit, maxPool, type Sym } from "../../core/nn/layers.ts";
+import {
+  conv,
+  definePlugin,
+  dropout,
+  type LayerKit,
+  layerKit,
+  maxPool,
+  type Sym,
+} from "../../mod.ts";
 
 const options = z.strictObject({
   depth: z.number().int().min(1).max(6).default(4)

@@ -20,7 +20,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { z } from "zod";
-import { camMethodPlugin } from "../../core/xai/cam_method.ts";
+import { camMethodPlugin } from "../../mod.ts";
 
 /** `G^(2^SQUARINGS)`: converges unless the top two eigenvalues are within ~0.2%. */
 const SQUARINGS = 12;

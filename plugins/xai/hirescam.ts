@@ -5,7 +5,7 @@
  * @module
  */
 import { z } from "zod";
-import { camMethodPlugin } from "../../core/xai/cam_method.ts";
+import { camMethodPlugin } from "../../mod.ts";
 
 /** The `hirescam` XAI plugin. */
 export const hirescamPlugin = camMethodPlugin({

@@ -6,7 +6,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { z } from "zod";
-import { camMethodPlugin } from "../../core/xai/cam_method.ts";
+import { camMethodPlugin } from "../../mod.ts";
 
 /** The `layercam` XAI plugin. */
 export const layercamPlugin = camMethodPlugin({

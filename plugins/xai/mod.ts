@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { AnyPlugin } from "../../core/plugin/plugin.ts";
+import type { AnyPlugin } from "../../mod.ts";
 import { eigencamPlugin } from "./eigencam.ts";
 import { gradcamPlugin } from "./gradcam.ts";
 import { gradcamPlusPlusPlugin } from "./gradcam_plus_plus.ts";

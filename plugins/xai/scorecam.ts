@@ -12,8 +12,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { z } from "zod";
-import { type CamInputs, targetScores } from "../../core/xai/cam_base.ts";
-import { camMethodPlugin } from "../../core/xai/cam_method.ts";
+import { type CamInputs, camMethodPlugin, targetScores } from "../../mod.ts";
 
 /** pytorch-grad-cam's guard against a constant channel. */
 const EPSILON = 1e-8;

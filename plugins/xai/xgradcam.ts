@@ -7,7 +7,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { z } from "zod";
-import { camMethodPlugin } from "../../core/xai/cam_method.ts";
+import { camMethodPlugin } from "../../mod.ts";
 
 /** pytorch-grad-cam's guard against a zero activation sum. */
 const EPSILON = 1e-7;

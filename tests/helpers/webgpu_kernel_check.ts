@@ -8,7 +8,7 @@
  */
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
-import { findWebGpuAdapter } from "../../core/backend/select.ts";
+import { findWebGpuAdapter } from "../../plugins/backend/webgpu/adapter.ts";
 import { kernelCounts } from "../../plugins/backend/webgpu/kernel_swap.ts";
 import { webgpuBackendPlugin } from "../../plugins/backend/webgpu.ts";
 import { cpuBackendPlugin } from "../../plugins/backend/cpu.ts";

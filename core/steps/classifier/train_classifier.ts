@@ -12,12 +12,7 @@ import type { ClassifierNetwork, PluginContext } from "../../plugin/plugin.ts";
 import type { Registry } from "../../plugin/registry.ts";
 import { batchAugmenter } from "../../training/augment.ts";
 import { classificationCrossEntropy, oneHotTargets } from "../../training/losses.ts";
-import {
-  type BatchLoss,
-  type EpochReport,
-  type FitResult,
-  type TensorDataset,
-} from "../../training/fit.ts";
+import type { BatchLoss, EpochReport, FitResult, TensorDataset } from "../../training/fit.ts";
 import {
   bestLoss,
   type Candidate,

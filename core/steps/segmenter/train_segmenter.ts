@@ -16,7 +16,7 @@ import type { SegmentationMetrics } from "../../metrics/segmentation.ts";
 import type { PluginContext } from "../../plugin/plugin.ts";
 import type { Registry } from "../../plugin/registry.ts";
 import { batchAugmenter } from "../../training/augment.ts";
-import { type BatchLoss, type EpochReport, type FitResult } from "../../training/fit.ts";
+import type { BatchLoss, EpochReport, FitResult } from "../../training/fit.ts";
 import {
   oneHotTargets,
   segmentationLoss,

@@ -8,7 +8,7 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs-core";
-import { setFusedSegmentationLoss } from "../../../core/training/fused_loss.ts";
+import { setFusedSegmentationLoss } from "../../../mod.ts";
 import { conv2dFilterGrad } from "./conv_filter_grad.ts";
 import { conv2dForward } from "./conv_forward.ts";
 import { conv2dInputGrad } from "./conv_input_grad.ts";

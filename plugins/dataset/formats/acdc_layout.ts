@@ -6,15 +6,16 @@
  * @module
  */
 import { join } from "node:path";
-import type {
-  Cohort,
-  Patient,
-  Phase,
-  PredefinedSplit,
-  Slice,
-} from "../../../core/plugin/cohort.ts";
-import { SEGMENTATION_CLASSES } from "../../../core/plugin/cohort.ts";
-import { CampriorError, throwIfInterrupted } from "../../../core/util/errors.ts";
+import {
+  CampriorError,
+  type Cohort,
+  type Patient,
+  type Phase,
+  type PredefinedSplit,
+  SEGMENTATION_CLASSES,
+  type Slice,
+  throwIfInterrupted,
+} from "../../../mod.ts";
 import { formatInfoCfg, type InfoCfg, readInfoCfg } from "./info_cfg.ts";
 import { NIFTI_TYPES, type NiftiGeometry, readNifti, writeNifti } from "./nifti.ts";
 import { exists, fileError } from "./read_file.ts";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type Cohort, DIAGNOSES, type Diagnosis } from "../../../core/plugin/cohort.ts";
+import { type Cohort, DIAGNOSES, type Diagnosis } from "../../../mod.ts";
 
 /** Patients and slices of one split and group. */
 export interface SummaryCell {

@@ -5,7 +5,7 @@
  * @module
  */
 import h5wasm, { type File as H5File } from "h5wasm/node";
-import { CampriorError } from "../../../core/util/errors.ts";
+import { CampriorError } from "../../../mod.ts";
 import { fileError } from "./read_file.ts";
 
 /** A numeric dataset: its shape and values in row-major order. */

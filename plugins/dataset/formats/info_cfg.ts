@@ -4,8 +4,7 @@
  *
  * @module
  */
-import { DIAGNOSES, type Diagnosis, isDiagnosis } from "../../../core/plugin/cohort.ts";
-import { CampriorError } from "../../../core/util/errors.ts";
+import { CampriorError, DIAGNOSES, type Diagnosis, isDiagnosis } from "../../../mod.ts";
 import { readText } from "./read_file.ts";
 
 /** What an `Info.cfg` says about a patient. */

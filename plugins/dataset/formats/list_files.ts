@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { CampriorError } from "../../../core/util/errors.ts";
+import { CampriorError } from "../../../mod.ts";
 import { exists, readText } from "./read_file.ts";
 
 /** The non-blank, trimmed lines of a list text; an empty list is an error naming `source`. */

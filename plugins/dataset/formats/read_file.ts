@@ -1,7 +1,8 @@
 /**
  * Whole-file reads with errors that name the file, for dataset readers; the code lives in
- * core (`core/io/`), which reads NIfTI inputs of `predict` and `explain` too.
+ * core (`core/io/`, which reads NIfTI inputs of `predict` and `explain` too) and reaches
+ * plugins through the kit.
  *
  * @module
  */
-export * from "../../../core/io/read_file.ts";
+export { exists, fileError, readBytes, readText, requireDataRoot } from "../../../mod.ts";

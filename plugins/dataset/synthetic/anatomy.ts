@@ -9,8 +9,7 @@
  *
  * @module
  */
-import type { Diagnosis, Phase } from "../../../core/plugin/cohort.ts";
-import { normal, type Random } from "../../../core/util/random.ts";
+import { type Diagnosis, normal, type Phase, type Random } from "../../../mod.ts";
 
 /** Mean and standard deviation of a normally distributed parameter. */
 type Spread = readonly [mean: number, sd: number];

@@ -5,8 +5,7 @@
  * @module
  */
 import { join } from "node:path";
-import type { Diagnosis, Phase } from "../../../core/plugin/cohort.ts";
-import { deriveSeed, normal, seededRandom } from "../../../core/util/random.ts";
+import { deriveSeed, type Diagnosis, normal, type Phase, seededRandom } from "../../../mod.ts";
 import { type AcdcFrame, writeAcdcPatient } from "../formats/acdc_layout.ts";
 import type { InfoCfg } from "../formats/info_cfg.ts";
 import { simpleGeometry } from "../formats/nifti.ts";

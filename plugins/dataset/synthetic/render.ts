@@ -5,10 +5,14 @@
  *
  * @module
  */
-import type { Phase } from "../../../core/plugin/cohort.ts";
-import { normal, type Random, seededRandom } from "../../../core/util/random.ts";
-import { boxBlur } from "../../../core/steps/data/heart_crop.ts";
-import { resizeBilinear } from "../../../core/steps/data/resize.ts";
+import {
+  boxBlur,
+  normal,
+  type Phase,
+  type Random,
+  resizeBilinear,
+  seededRandom,
+} from "../../../mod.ts";
 import { heartAt, type HeartSlice, type PatientAnatomy } from "./anatomy.ts";
 
 /** Tissue classes and their mean brightness (cine SSFP-like, blood bright). */

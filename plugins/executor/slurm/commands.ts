@@ -5,14 +5,12 @@
  * @module
  */
 import { join } from "node:path";
-import { pickBackendName } from "../../../core/backend/select.ts";
-import { ConfigError } from "../../../core/util/errors.ts";
-import type { ExperimentSource } from "../../../core/run/executor.ts";
-import type { Experiment } from "../../../core/config/experiment.ts";
-import { planSteps } from "../../../core/plan/planner.ts";
-import type { Registry } from "../../../core/plugin/registry.ts";
-import { storeOf } from "../../../core/run/runner.ts";
-import { unfinishedSteps } from "../../../core/plan/unfinished_steps.ts";
+import {
+  type ExecutionRequest,
+  type ExperimentSource,
+  storeOf,
+  unfinishedSteps,
+} from "../../../mod.ts";
 import { latestByStep, readRecords, slurmDir } from "./records.ts";
 import { sbatchScript } from "./sbatch_script.ts";
 import { SlurmScheduler } from "./scheduler.ts";
@@ -21,25 +19,18 @@ import { indexFile, type PlannedJob, scriptPath } from "./jobs.ts";
 import { planSubmission } from "./submit.ts";
 import { progressLine, type TrackedStep, trackSteps } from "./tracker.ts";
 
-/** What a dry run needs. */
-export interface DryRunOptions {
-  readonly settings: SlurmSettings;
-  readonly source: ExperimentSource;
-  readonly outDir: string;
-}
-
 /** The scripts a submission would use, with the sbatch command of each; writes nothing. */
 export async function slurmDryRunText(
-  experiment: Experiment,
-  registry: Registry,
-  options: DryRunOptions,
+  request: ExecutionRequest,
+  settings: SlurmSettings,
+  source: ExperimentSource,
 ): Promise<string> {
-  const backend = await pickBackendName(experiment.backend, registry);
-  const graph = planSteps(experiment, registry, backend);
-  const { todo } = await unfinishedSteps(graph, storeOf(options.outDir));
-  if (todo.length === 0) return `# dry run: every cell is finished in ${options.outDir}`;
-  const dir = join(slurmDir(options.outDir), "<submission>");
-  const submission = planSubmission(todo, [], { ...options, backend }, dir);
+  const { outDir } = request;
+  const { todo } = await unfinishedSteps(request.graph, request.store);
+  if (todo.length === 0) return `# dry run: every cell is finished in ${outDir}`;
+  const dir = join(slurmDir(outDir), "<submission>");
+  const input = { settings, source, outDir, backend: request.backend };
+  const submission = planSubmission(todo, [], input, dir);
   return [
     `# dry run: ${submission.jobs.length} jobs for ${todo.length} steps; nothing written ` +
     `or submitted`,
@@ -62,18 +53,16 @@ function describeJob(dir: string, job: PlannedJob): string {
   ].join("\n");
 }
 
-/** Status of every submitted step of an output folder, one line each, then the counts. */
+/**
+ * Status of every submitted step of an output folder, one line each, then the counts;
+ * undefined when nothing was submitted there.
+ */
 export async function slurmStatusText(
   outDir: string,
   scheduler = new SlurmScheduler(),
-): Promise<string> {
+): Promise<string | undefined> {
   const records = await readRecords(outDir);
-  if (records.length === 0) {
-    throw new ConfigError(
-      `no Slurm submissions in ${slurmDir(outDir)} (submit with \`experiment run ` +
-        `--executor slurm --out ${outDir}\`)`,
-    );
-  }
+  if (records.length === 0) return undefined;
   const latest = [...latestByStep(records).values()];
   const tracked = await trackSteps(latest, scheduler, storeOf(outDir), outDir);
   return [

@@ -5,9 +5,7 @@
  *
  * @module
  */
-import { CampriorError, InterruptedError } from "../../../core/util/errors.ts";
-import type { Logger } from "../../../core/util/logger.ts";
-import type { ArtifactStore } from "../../../core/run/artifact_store.ts";
+import { type ArtifactStore, CampriorError, InterruptedError, type Logger } from "../../../mod.ts";
 import type { StepRecord } from "./records.ts";
 import { SlurmError, type SlurmScheduler } from "./scheduler.ts";
 import { progressLine, type TrackedStep, trackSteps } from "./tracker.ts";

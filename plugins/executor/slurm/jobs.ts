@@ -7,7 +7,7 @@
  * @module
  */
 import { join } from "node:path";
-import type { Step } from "../../../core/plan/step.ts";
+import type { Step } from "../../../mod.ts";
 import { type JobSpec, sbatchScript, type StepCommand } from "./sbatch_script.ts";
 import { resourcesFor, type SlurmSettings } from "./settings.ts";
 

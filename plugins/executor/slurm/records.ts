@@ -6,8 +6,7 @@
  * @module
  */
 import { join } from "node:path";
-import { writeTextAtomic } from "../../../core/util/atomic_write.ts";
-import type { StepKind } from "../../../core/plan/step.ts";
+import { type StepKind, writeTextAtomic } from "../../../mod.ts";
 
 /** A submitted step. */
 export interface StepRecord {

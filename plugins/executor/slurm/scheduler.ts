@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { CampriorError } from "../../../core/util/errors.ts";
+import { CampriorError } from "../../../mod.ts";
 
 /** A Slurm command failed or is missing. */
 export class SlurmError extends CampriorError {

@@ -1,13 +1,12 @@
 /**
- * The `executor: { type: "slurm", … }` section of experiment files: resources every job
- * asks for, overrides per step kind (e.g. GPUs only for the networks), the array throttle
- * and how often to poll the scheduler.
+ * The options of the `slurm` executor (`"executor": { "plugin": "slurm", "options": … }`,
+ * or `{ "type": "slurm", … }`): resources every job asks for, overrides per step kind (e.g.
+ * GPUs only for the networks), the array throttle and how often to poll the scheduler.
  *
  * @module
  */
 import { z } from "zod";
-import type { StepKind } from "../../../core/plan/step.ts";
-import { boundedNumber } from "../../../core/util/zod_format.ts";
+import { boundedNumber, STEP_KINDS, type StepKind } from "../../../mod.ts";
 
 const word = (what: string, pattern: RegExp) =>
   z.string().regex(pattern, {
@@ -39,19 +38,15 @@ const kindResources = slurmResourcesSchema.optional()
   .describe("resources of this step kind, replacing the shared ones it sets");
 
 /** Step kinds with their own resources; any other kind gets the shared ones. */
-const stepKindResources = z.strictObject({
-  data: kindResources,
-  split: kindResources,
-  classifier: kindResources,
-  cam: kindResources,
-  population: kindResources,
-  prior: kindResources,
-  segmenter: kindResources,
-});
+const stepKindResources = z.strictObject(
+  Object.fromEntries(STEP_KINDS.map((kind) => [kind, kindResources])) as Record<
+    StepKind,
+    typeof kindResources
+  >,
+);
 
 /** The Slurm executor's settings. */
 export const slurmSettingsSchema = slurmResourcesSchema.extend({
-  type: z.literal("slurm").describe("slurm: submit the steps to a Slurm cluster as sbatch jobs"),
   throttle: boundedNumber(1, 100000, true).optional()
     .describe("at most this many tasks of a cell array run at once (--array=0-N%throttle)"),
   steps: stepKindResources.default({})
@@ -62,8 +57,6 @@ export const slurmSettingsSchema = slurmResourcesSchema.extend({
     .describe("the deno executable on the compute nodes (default: the one submitting)"),
   pollSeconds: boundedNumber(0.2, 3600).default(10)
     .describe("seconds between scheduler polls while following the jobs"),
-  dryRun: z.boolean().default(false)
-    .describe("print the sbatch scripts and submit nothing"),
 });
 
 /** Slurm executor settings with defaults filled. */
@@ -71,7 +64,7 @@ export type SlurmSettings = z.output<typeof slurmSettingsSchema>;
 
 /** Default settings, for `--executor slurm` with a file that names no executor. */
 export function defaultSlurmSettings(): SlurmSettings {
-  return slurmSettingsSchema.parse({ type: "slurm" });
+  return slurmSettingsSchema.parse({});
 }
 
 /** The resources of a step kind: the shared ones, overridden by the kind's own. */

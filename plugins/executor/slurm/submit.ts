@@ -8,10 +8,13 @@
  */
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { failurePath } from "../../../core/run/execute_local.ts";
-import type { ExperimentSource } from "../../../core/run/executor.ts";
-import type { Logger } from "../../../core/util/logger.ts";
-import type { Step } from "../../../core/plan/step.ts";
+import {
+  type ExperimentSource,
+  failurePath,
+  type Logger,
+  snapshotExperiment,
+  type Step,
+} from "../../../mod.ts";
 import {
   baseJob,
   latestByStep,
@@ -23,7 +26,7 @@ import {
 import type { StepCommand } from "./sbatch_script.ts";
 import { SlurmError, type SlurmScheduler } from "./scheduler.ts";
 import type { SlurmSettings } from "./settings.ts";
-import { snapshotExperiment } from "../../../core/config/snapshot.ts";
+
 import { logPath, planJobs, type PlannedJob, scriptPath, writeJobFiles } from "./jobs.ts";
 import { isActive, neverStarts } from "./tracker.ts";
 

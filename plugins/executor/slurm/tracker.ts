@@ -5,8 +5,7 @@
  *
  * @module
  */
-import { failurePath, type StepFailure } from "../../../core/run/execute_local.ts";
-import type { ArtifactStore } from "../../../core/run/artifact_store.ts";
+import { type ArtifactStore, failurePath, type StepFailure } from "../../../mod.ts";
 import { baseJob, type StepRecord } from "./records.ts";
 import type { JobState, SlurmScheduler } from "./scheduler.ts";
 

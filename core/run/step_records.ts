@@ -1,0 +1,49 @@
+/**
+ * Running one step with its own log file, and where steps leave their records in an
+ * output folder: `<out>/logs/<id>.log` and, when a step failed, `<out>/failures/<id>.json`.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import type { Step } from "../plan/step.ts";
+import type { StepFailure } from "../plugin/executor.ts";
+import type { StepEnv } from "../steps/env.ts";
+import { runStep } from "../steps/run_step.ts";
+import { writeTextAtomic } from "../util/atomic_write.ts";
+import { CampriorError, InterruptedError } from "../util/errors.ts";
+import { fileLogger, teeLogger } from "../util/logger.ts";
+
+/** Path of the log file of a step. */
+export function stepLogPath(outDir: string, id: string): string {
+  return join(outDir, "logs", `${id}.log`);
+}
+
+/** Path of the failure record of a step. */
+export function failurePath(outDir: string, id: string): string {
+  return join(outDir, "failures", `${id}.json`);
+}
+
+/**
+ * Runs `step` (its dependencies finished) with its own log file, clearing an old failure
+ * record when it succeeds and writing one when it fails (not when interrupted).
+ */
+export async function runRecorded(env: StepEnv, step: Step): Promise<void> {
+  const stepLog = fileLogger(stepLogPath(env.outDir, step.id));
+  stepLog.info(`start ${step.label}`);
+  try {
+    await runStep({ ...env, log: teeLogger(env.log, stepLog), stepLog }, step);
+    stepLog.info("finished");
+    await Deno.remove(failurePath(env.outDir, step.id)).catch(() => {});
+  } catch (error) {
+    if (error instanceof InterruptedError) stepLog.warn("interrupted");
+    else {
+      const message = error instanceof CampriorError
+        ? error.message
+        : `${(error as Error).name}: ${(error as Error).message}`;
+      stepLog.warn(`failed: ${message}`);
+      const failure: StepFailure = { id: step.id, label: step.label, error: message };
+      await writeTextAtomic(failurePath(env.outDir, step.id), JSON.stringify(failure, null, 2));
+    }
+    throw error;
+  }
+}
