@@ -32,6 +32,8 @@ async function finished(out: string): Promise<Map<string, string>> {
   const found = new Map<string, string>();
   try {
     for await (const entry of Deno.readDir(join(out, "artifacts"))) {
+      // `.<id>.tmp-…`: a folder being written; a kill can leave one with its manifest.
+      if (entry.name.startsWith(".")) continue;
       try {
         const text = await Deno.readTextFile(join(out, "artifacts", entry.name, "manifest.json"));
         found.set(entry.name, JSON.parse(text).finishedAt);
