@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-layers";
 import { wasmBackendPlugin } from "../plugins/backend/wasm.ts";
+import { broadcast2D } from "../plugins/backend/wasm/compare_kernels.ts";
 import { usesFasterKernel } from "../plugins/backend/wasm/kernels.ts";
 import { againstCpu, relativeError, seeded, testContext, toTensor } from "./backend_parity.ts";
 
@@ -100,4 +101,45 @@ Deno.test("MaxPoolGrad sends each window's gradient to its first maximum, like c
     x.dispose();
     return grad;
   });
+});
+
+Deno.test("Equal broadcasts like cpu (last axis, leading axes, scalars, int32)", async () => {
+  const asFloat = (t: tf.Tensor) => {
+    const out = tf.cast(t, "float32");
+    t.dispose();
+    return out;
+  };
+  const ints = (shape: number[], seed: number) =>
+    tf.tidy(() => tf.cast(tf.floor(tf.mul(tf.add(t(shape, seed), 1), 2)), "int32"));
+  const cases: [string, () => tf.Tensor][] = [
+    ["max gradient", () => {
+      const x = tf.round(t([2, 5, 7, 4], 1));
+      return asFloat(tf.equal(x, tf.max(x, -1, true)));
+    }],
+    [
+      "one-hot",
+      () => asFloat(tf.equal(tf.expandDims(ints([2, 5, 3], 2), -1), tf.range(0, 4, 1, "int32"))),
+    ],
+    ["same shapes", () => asFloat(tf.equal(ints([3, 4], 3), ints([3, 4], 4)))],
+    ["scalar", () => asFloat(tf.equal(ints([6], 5), tf.scalar(1, "int32")))],
+    ["three groups (stock)", () => asFloat(tf.equal(ints([2, 1, 3], 6), ints([1, 4, 1], 7)))],
+  ];
+  for (const [label, f] of cases) await assertSameAsCpu(label, f);
+  assert.ok(usesFasterKernel("Equal"));
+});
+
+Deno.test("broadcast2D merges axes into rows and columns", () => {
+  assert.deepEqual(broadcast2D([8, 4, 4, 3], [8, 4, 4, 1]), {
+    rows: 128,
+    cols: 3,
+    a: { rowStride: 3, colStride: 1 },
+    b: { rowStride: 1, colStride: 0 },
+  });
+  assert.deepEqual(broadcast2D([2, 5, 1], [4]), {
+    rows: 10,
+    cols: 4,
+    a: { rowStride: 1, colStride: 0 },
+    b: { rowStride: 0, colStride: 1 },
+  });
+  assert.equal(broadcast2D([2, 1, 3], [1, 4, 1]), undefined);
 });

@@ -44,9 +44,8 @@ Deno.test("a generated SIMD function runs on the imported memory", () => {
 Deno.test("partial vector stores write only their lanes", () => {
   const code = new Code([I32]);
   code.get(0).f32(7).vSplat().vStoreLane32(2, 8);
-  code.get(0).f32(9).vSplat().vStoreLane64(1, 16);
   const memory = new WebAssembly.Memory({ initial: 1 });
   const { run } = instantiate([{ name: "run", code }], memory);
   run(0);
-  assert.deepEqual([...new Float32Array(memory.buffer, 0, 8)], [0, 0, 7, 0, 9, 9, 0, 0]);
+  assert.deepEqual([...new Float32Array(memory.buffer, 0, 8)], [0, 0, 7, 0, 0, 0, 0, 0]);
 });

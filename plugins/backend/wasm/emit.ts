@@ -59,11 +59,8 @@ const SIMD = {
   load32Splat: 0x09,
   store: 0x0b,
   f32x4Splat: 0x13,
-  f32x4ExtractLane: 0x1f,
   store32Lane: 0x5a,
-  store64Lane: 0x5b,
   f32x4Eq: 0x41,
-  f32x4Gt: 0x44,
   not: 0x4d,
   and: 0x4e,
   andNot: 0x4f,
@@ -126,32 +123,14 @@ export class Code {
   ltS(): this {
     return this.raw(0x48);
   }
-  geS(): this {
-    return this.raw(0x4e);
-  }
   gtS(): this {
     return this.raw(0x4a);
-  }
-  eqz(): this {
-    return this.raw(0x45);
-  }
-  drop(): this {
-    return this.raw(0x1a);
-  }
-  select(): this {
-    return this.raw(0x1b);
   }
   /** `local[i] += delta` (i32). */
   inc(i: number, delta: number): this {
     return this.get(i).i32(delta).add().set(i);
   }
 
-  /** `block … end`; `br 0` inside jumps past the end. */
-  block(body: () => void): this {
-    this.raw(0x02, 0x40);
-    body();
-    return this.raw(0x0b);
-  }
   /** `loop … end`; `br 0` inside jumps back to the start. */
   loop(body: () => void): this {
     this.raw(0x03, 0x40);
@@ -167,9 +146,6 @@ export class Code {
       otherwise();
     }
     return this.raw(0x0b);
-  }
-  br(depth: number): this {
-    return this.raw(0x0c, ...uleb(depth));
   }
   brIf(depth: number): this {
     return this.raw(0x0d, ...uleb(depth));
@@ -190,24 +166,6 @@ export class Code {
   f32Load(offset = 0): this {
     return this.raw(0x2a, 2, ...uleb(offset));
   }
-  f32Store(offset = 0): this {
-    return this.raw(0x38, 2, ...uleb(offset));
-  }
-  f32Add(): this {
-    return this.raw(0x92);
-  }
-  f32Sub(): this {
-    return this.raw(0x93);
-  }
-  f32Mul(): this {
-    return this.raw(0x94);
-  }
-  f32Max(): this {
-    return this.raw(0x97);
-  }
-  f32Gt(): this {
-    return this.raw(0x5e);
-  }
 
   #simd(op: number, ...imm: number[]): this {
     return this.raw(0xfd, ...uleb(op), ...imm);
@@ -227,15 +185,8 @@ export class Code {
   vStoreLane32(lane: number, offset = 0): this {
     return this.#simd(SIMD.store32Lane, 0, ...uleb(offset), lane);
   }
-  /** Stores lanes `2·half`, `2·half + 1` (two floats) at address + offset. */
-  vStoreLane64(half: number, offset = 0): this {
-    return this.#simd(SIMD.store64Lane, 0, ...uleb(offset), half);
-  }
   vSplat(): this {
     return this.#simd(SIMD.f32x4Splat);
-  }
-  vLane(lane: number): this {
-    return this.#simd(SIMD.f32x4ExtractLane, lane);
   }
   vAdd(): this {
     return this.#simd(SIMD.f32x4Add);
@@ -248,9 +199,6 @@ export class Code {
   }
   vMax(): this {
     return this.#simd(SIMD.f32x4Max);
-  }
-  vGt(): this {
-    return this.#simd(SIMD.f32x4Gt);
   }
   vEq(): this {
     return this.#simd(SIMD.f32x4Eq);

@@ -3,13 +3,15 @@
  *
  * Found by running gradients of the usual training ops on wasm: only the gradients of
  * `conv2d` (w.r.t. the filter), `depthwiseConv2d` (both) and `gather` (w.r.t. the
- * gathered tensor) fail there. `Conv2DBackpropFilter` is built from the backend's own
- * fast Transpose and Conv2D kernels (XNNPACK); the rarer ones run the `cpu` backend's
- * kernel on copies of the data, which is exact but slow for big tensors.
+ * gathered tensor) fail there ({@linkcode WASM_TRAINING_KERNELS}; the rarer ones run the
+ * `cpu` backend's kernel on copies of the data, exact but slow for big tensors).
  *
- * Profiling a U-Net training step then showed the stock `Conv2DBackpropInput` (a scalar
- * loop) taking about 70% of it; {@linkcode WASM_FASTER_KERNELS} replaces it with forward
- * convolutions, keeping the stock kernel for the cases the replacement does not cover.
+ * {@linkcode WASM_FASTER_KERNELS} replace stock kernels that profiles of U-Net training
+ * showed slow: the convolutions and their gradients (wasm SIMD generated per shape, with
+ * Winograd F(4×4, 3×3) for 3×3 stride-1 convs: `conv_kernels.ts`), data movement
+ * (`Identity`, `Concat`, `SplitV`), the bias gradient (`Sum`), `MaxPoolGrad` and
+ * broadcasting `Equal`. Each hands the cases it does not cover to the stock kernel. The
+ * segmentation loss on logits is fused into one kernel each way (`seg_loss.ts`).
  *
  * @module
  */
@@ -18,9 +20,12 @@ import "@tensorflow/tfjs-backend-cpu";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { conv2dBackpropFilter, conv2dBackpropInput, type KernelArgs } from "./conv_grads.ts";
 import * as generated from "./conv_kernels.ts";
+import { setFusedSegmentationLoss } from "../../../mod.ts";
+import { equal } from "./compare_kernels.ts";
 import { concat, identity, splitV } from "./copy_kernels.ts";
 import { maxPoolGrad } from "./pool_kernels.ts";
 import { sum } from "./reduce_kernels.ts";
+import { registerLossKernels, wasmSegmentationLoss } from "./seg_loss.ts";
 import type { Info } from "./scope.ts";
 
 /** The kernels {@linkcode registerWasmTrainingKernels} adds to wasm, by kernel name. */
@@ -46,6 +51,7 @@ export const WASM_FASTER_KERNELS: Readonly<Record<string, FasterKernel>> = {
   SplitV: splitV,
   Sum: sum,
   MaxPoolGrad: maxPoolGrad,
+  Equal: equal,
 };
 
 /** The kernels replaced so far, with the stock configs to restore (if there was one). */
@@ -68,12 +74,18 @@ export function registerWasmTrainingKernels({ faster = true } = {}): string[] {
     for (const [kernelName, kernel] of Object.entries(WASM_FASTER_KERNELS)) {
       if (replaceStock(kernelName, kernel)) added.push(kernelName);
     }
+    registerLossKernels();
+    setFusedSegmentationLoss("wasm", wasmSegmentationLoss);
   }
   return added;
 }
 
-/** Puts back the stock kernels that faster ones replaced; returns their names. */
+/**
+ * Puts back the stock kernels that faster ones replaced, and the stock composition of the
+ * segmentation loss; returns the kernels' names.
+ */
 export function restoreStockWasmKernels(): string[] {
+  setFusedSegmentationLoss("wasm", undefined);
   const restored = [...stockKernels.entries()].map(([kernelName, config]) => {
     tf.unregisterKernel(kernelName, "wasm");
     if (config) tf.registerKernel(config);
