@@ -59,6 +59,7 @@ export async function runCell(options: CellOptions): Promise<CellReport> {
   const args = [
     "run",
     "-A",
+    "--v8-flags=--expose-gc",
     script,
     "--size",
     String(options.size),

@@ -3,11 +3,12 @@
  * the `unet` segmenter (4 resolution levels, 16 base filters) trained on the embedded
  * synthetic cohort with an image and a prior channel (a fixed centred Gaussian standing in
  * for a CAM), batch 8, Adam, cross-entropy + soft IoU, through the project's `fit`. After
- * every epoch it records the process's memory (RSS, V8 heap, the wasm heap, tfjs' tensor
- * count); at the end it prints one JSON line with those and the peak RSS (`VmHWM`).
+ * every epoch it records the process's memory (RSS, V8 heap after a garbage collection when
+ * `gc` is exposed, the wasm heap, tfjs' tensor count); at the end it prints one JSON line
+ * with those and the peak RSS (`VmHWM`).
  *
  * ```sh
- * deno run -A bench/unet_cell.ts --size 128 --epochs 5
+ * deno run -A --v8-flags=--expose-gc bench/unet_cell.ts --size 128 --epochs 5
  * ```
  *
  * @module
@@ -123,6 +124,8 @@ async function main(argv: string[]) {
           )
         ),
       onEpoch: (report) => {
+        // With --v8-flags=--expose-gc (as cell.ts runs it), what V8 keeps after a collection.
+        (globalThis as { gc?: () => void }).gc?.();
         const usage = Deno.memoryUsage();
         memory.push({
           epoch: report.epoch,
