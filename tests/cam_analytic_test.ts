@@ -173,6 +173,15 @@ Deno.test("'predicted' explains the arg-max class", async () => {
   assert.deepEqual(await rawMaps("gradcam", "predicted"), await rawMaps("gradcam", predicted));
 });
 
+Deno.test("'all-classes' explains the sum of the class scores", async () => {
+  const actual = await rawMaps("gradcam", "all-classes");
+  const both = gradient(0).map((g, k) => g + gradient(1)[k]);
+  A.forEach((_image, n) => {
+    const map = actual.subarray(n * PIXELS, (n + 1) * PIXELS);
+    assertClose(map, channelMap(n, both), `image ${n}`);
+  });
+});
+
 Deno.test("eigencam 'with-activations' sign follows the channel sums", async () => {
   const actual = await rawMaps("eigencam", "predicted", { sign: "with-activations" });
   // Σ_k u_k is negative for image 0 and positive for image 1.

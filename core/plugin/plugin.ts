@@ -102,8 +102,11 @@ export interface SegmenterInstance {
   build(spec: NetworkSpec): tfl.LayersModel;
 }
 
-/** Which class a saliency map explains. */
-export type TargetClass = "predicted" | number | readonly number[];
+/**
+ * Which class a saliency map explains: the predicted one, the sum of all class scores
+ * (`all-classes`: where the network looks at all), one class, or one class per image.
+ */
+export type TargetClass = "predicted" | "all-classes" | number | readonly number[];
 
 /** Computes saliency maps (class activation maps) from a classifier. */
 export interface XaiInstance {

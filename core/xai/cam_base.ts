@@ -36,11 +36,13 @@ export type ActivationsAndGradients = CamInputs;
 
 /**
  * One-hot `[N, classes]` of the classes to explain: the arg-max of `logits` for
- * `"predicted"`, one class for all images, or one class per image.
+ * `"predicted"`, all ones for `"all-classes"` (the score is the sum of the class logits),
+ * one class for all images, or one class per image.
  */
 export function targetOneHot(logits: tf.Tensor2D, target: TargetClass): tf.Tensor2D {
   const [count, classes] = logits.shape;
   if (target === "predicted") return tf.oneHot(tf.argMax(logits, 1), classes) as tf.Tensor2D;
+  if (target === "all-classes") return tf.onesLike(logits);
   const indices = typeof target === "number" ? Array(count).fill(target) : [...target];
   if (
     indices.length !== count || indices.some((c) => !Number.isInteger(c) || c < 0 || c >= classes)
