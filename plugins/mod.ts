@@ -9,6 +9,7 @@ import { classifierPlugins } from "./classifier/mod.ts";
 import { datasetPlugins } from "./dataset/mod.ts";
 import { executorPlugins } from "./executor/mod.ts";
 import { postprocessPlugins } from "./postprocess/mod.ts";
+import { priorPlugins } from "./prior/mod.ts";
 import { segmenterPlugins } from "./segmenter/mod.ts";
 import { xaiPlugins } from "./xai/mod.ts";
 
@@ -19,6 +20,7 @@ export const builtinPlugins: readonly AnyPlugin[] = [
   ...classifierPlugins,
   ...xaiPlugins,
   ...postprocessPlugins,
+  ...priorPlugins,
   ...segmenterPlugins,
   ...executorPlugins,
 ];

@@ -34,6 +34,11 @@ Deno.test("camQuality: overlap with the heart (labels 1, 2, 3) per slice, mean a
   close(quality.pooled.iou, 4 / 6, "pooled iou");
   close(quality.pooled.dice, 8 / 10, "pooled dice");
   close(quality.pooled.specificity, 6 / 7, "pooled specificity");
+  // mass: heart pixels 1, 2, 3, 6, 7 carry 0.4 + 0.5 + 0.9 + 1 + 0.6 of 5.19
+  close(quality.massInHeart, 3.4 / 5.19, "mass inside the heart");
+  close(quality.heartShare, 5 / 12, "heart share");
+  assert.ok(Number.isNaN(camQuality([0, 0], [1, 0], 2).massInHeart), "all-zero maps: NaN");
+  close(camQuality([0.5, 0.5, 0.5, 0.5], [1, 0, 0, 0], 4).massInHeart, 0.25, "flat = share");
 });
 
 Deno.test("camQuality: threshold option, zero division, bad shapes", () => {

@@ -68,3 +68,9 @@ Deno.test("classifier inputs: channels interleave per pixel (NHWC)", () => {
     [1, 5, 2, 6, 3, 7, 4, 8, 5, 1, 6, 2, 7, 3, 8, 4],
   );
 });
+
+Deno.test("classifier inputs: a subset of slices still finds partners in the whole stack", () => {
+  // slice 4 (ES, position 1) with its ED partner 1, which is not in the subset
+  assert.deepEqual(Array.from(classifierInputValues(PREPARED, "ed-es", [4, 6])), [21, 11, 30, 30]);
+  assert.deepEqual(Array.from(classifierInputValues(PREPARED, "neighbours", [0])), [10, 10, 11]);
+});

@@ -8,6 +8,7 @@ import { tinyDatasetPlugin } from "../plugins/dataset/tiny.ts";
 import { modeFilterPlugin } from "../plugins/postprocess/mode_filter.ts";
 import { tinyUnetPlugin } from "../plugins/segmenter/tiny_unet.ts";
 import { gradcamPlugin } from "../plugins/xai/gradcam.ts";
+import { priorPlugins } from "../plugins/prior/mod.ts";
 import type { AnyPlugin } from "../core/plugin/plugin.ts";
 import { localExecutorPlugin } from "../plugins/executor/local.ts";
 import { cpuBackendPlugin } from "../plugins/backend/cpu.ts";
@@ -22,6 +23,7 @@ function registry(): Registry {
       tinyUnetPlugin,
       localExecutorPlugin,
       cpuBackendPlugin,
+      ...priorPlugins,
     ] as AnyPlugin[],
   );
 }

@@ -67,7 +67,7 @@ Deno.test("planner: changing one setting changes exactly the steps that read it"
       segmenter: { plugin: "tiny-unet", training: { loss: "crossentropy+dice" } },
     }).steps,
   );
-  for (const kind of ["data", "split", "classifier", "cam", "population", "prior"] as const) {
+  for (const kind of ["data", "split", "classifier", "source", "prior"] as const) {
     assert.deepEqual(ids(loss[kind]), ids(before[kind]), `${kind} kept by a loss change`);
   }
   const cells = new Set(ids(before.segmenter));
@@ -81,18 +81,24 @@ Deno.test("planner: changing one setting changes exactly the steps that read it"
       },
     }).steps,
   );
-  assert.deepEqual(ids(mode.cam), ids(before.cam), "cams kept by a post-processing change");
+  assert.deepEqual(
+    ids(mode.source),
+    ids(before.source),
+    "sources kept by a post-processing change",
+  );
   assert.notDeepEqual(ids(mode.prior), ids(before.prior));
 });
 
-Deno.test("planner: a prior step knows its map size, the population step its sample", () => {
+Deno.test("planner: a prior step knows its map size, the population source its sample", () => {
   const { steps, cells } = plan();
   const prior = steps.find((s) => s.kind === "prior");
   assert.ok(prior?.kind === "prior");
   assert.equal(prior.settings.size, 16);
   assert.deepEqual(prior.settings.chain.map((c) => c.plugin), ["mode-filter"]);
-  const population = steps.filter((s) => s.kind === "population");
-  assert.deepEqual(population.map((s) => s.kind === "population" && s.settings.sample.size), [
+  const population = steps.filter((s) =>
+    s.kind === "source" && s.settings.source.plugin === "population"
+  );
+  assert.deepEqual(population.map((s) => s.kind === "source" && s.settings.labels?.sample.size), [
     100,
     50,
   ]);

@@ -49,11 +49,11 @@ Deno.test("a small grid runs end to end, then is reused entirely", async () => {
   const first = await run(out);
   assert.equal(first.backend, "cpu");
   assert.deepEqual(kinds(first.computed).sort(), [
-    "cam",
     "classifier",
     "data",
     "prior",
     ...Array(4).fill("segmenter"),
+    "source",
     "split",
   ]);
   assert.deepEqual(first.results.map((r) => `${r.recipe}@${r.sampleSize}`), [
@@ -159,7 +159,7 @@ Deno.test("out-of-fold priors: training patients' maps come from fold classifier
   const runMode = async (mode: string) => {
     const out = await Deno.makeTempDir();
     const summary = await run(out, smallExperiment({ grid, priorsFrom: { mode, folds: 2 } }));
-    const cam = summary.graph.steps.find((s) => s.kind === "cam")!;
+    const cam = summary.graph.steps.find((s) => s.kind === "source")!;
     const maps = await readFloat32(join(storeOf(out).dir(cam.id), "maps.f32"));
     const split = summary.graph.steps.find((s) => s.kind === "split")!;
     const sets = JSON.parse(

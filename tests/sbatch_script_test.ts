@@ -201,7 +201,7 @@ Deno.test("jobs: shared steps alone, cells in arrays grouped by what they wait f
     "data",
     "split",
     "classifier",
-    "cam",
+    "source",
     "segmenter,segmenter,segmenter",
     "segmenter,segmenter,segmenter",
   ]);
@@ -217,7 +217,7 @@ Deno.test("jobs: finished and in-flight steps are not submitted again", () => {
   const { steps } = graph();
   const context = { settings: defaultSlurmSettings(), dir: "/s", chdir: "/w", command };
   const byKind = (kind: string) => steps.find((s) => s.kind === kind)!;
-  const [classifier, cam] = [byKind("classifier"), byKind("cam")];
+  const [classifier, cam] = [byKind("classifier"), byKind("source")];
   const todo = steps.filter((s) => s.kind !== "data" && s.kind !== "split");
   const jobs = planJobs(todo, new Set([classifier.id]), context);
   assert.deepEqual(jobs.map((j) => j.steps.length), [1, 3, 3]);

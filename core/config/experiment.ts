@@ -13,7 +13,9 @@ import {
   type SegmenterTrainingSettings,
   type TrainingSettings,
 } from "./experiment_schema.ts";
-import type { PluginKind } from "../plugin/plugin.ts";
+import type { PluginKind, PriorNeeds } from "../plugin/plugin.ts";
+import type { ClassifierInput } from "../steps/classifier/classifier_inputs.ts";
+import type { ClassifierTarget } from "../steps/classifier/classifier_targets.ts";
 import type { Registry } from "../plugin/registry.ts";
 import { formatPath, formatZodIssues } from "../util/zod_format.ts";
 import { applyOverrides, parseOverride } from "./overrides.ts";
@@ -24,13 +26,25 @@ export interface ResolvedRef {
   readonly options: Record<string, unknown>;
 }
 
+/** The classifier section, resolved: plugin and options, input, target, training. */
+export interface ResolvedClassifier extends ResolvedRef {
+  readonly input: ClassifierInput;
+  readonly target: ClassifierTarget;
+  readonly trainOn: "all" | "sample";
+  readonly training: TrainingSettings;
+}
+
 /** A named prior, fully resolved. */
 export interface ResolvedPrior {
   readonly name: string;
-  readonly source: "classifier" | "population";
-  readonly xai: ResolvedRef;
-  /** Population prior only. */
-  readonly threshold?: number;
+  /** The prior source plugin and its options. */
+  readonly source: ResolvedRef;
+  /** What the source needs (from the plugin). */
+  readonly needs: PriorNeeds;
+  /** With `needs.classifier`: the classifier (the experiment's, or the prior's own). */
+  readonly classifier?: ResolvedClassifier;
+  /** With `needs.classifier`: the saliency method. */
+  readonly xai?: ResolvedRef;
   readonly postprocess: readonly ResolvedRef[];
 }
 
@@ -44,10 +58,7 @@ export interface Experiment {
   readonly dataset: ResolvedRef;
   readonly preprocess: ExperimentFile["preprocess"];
   readonly split: ExperimentFile["split"];
-  readonly classifier: ResolvedRef & {
-    readonly trainOn: "all" | "sample";
-    readonly training: TrainingSettings;
-  };
+  readonly classifier: ResolvedClassifier;
   readonly priors: Readonly<Record<string, ResolvedPrior>>;
   readonly priorsFrom: ExperimentFile["priorsFrom"];
   readonly segmenter: ResolvedRef & { readonly training: SegmenterTrainingSettings };
@@ -184,8 +195,9 @@ function resolveExperiment(file: ExperimentFile, registry: Registry): Experiment
   );
   const dataset = ref("dataset", file.dataset, "dataset");
   const classifier = ref("classifier", file.classifier, "classifier");
-  ref("xai", file.xai, "xai");
-  const priors = resolvePriors(file, ref);
+  const xai = ref("xai", file.xai, "xai");
+  const shared = classifier && withSection(classifier, file.classifier);
+  const priors = resolvePriors(file, registry, { classifier: shared, xai }, ref, attempt);
   const segmenter = ref("segmenter", file.segmenter, "segmenter");
   const recipes = file.grid.channels.map((input, i) =>
     attempt(() => resolveRecipe(input, `grid.channels[${i}]`, Object.keys(file.priors)))
@@ -204,11 +216,7 @@ function resolveExperiment(file: ExperimentFile, registry: Registry): Experiment
     dataset: dataset!,
     preprocess: file.preprocess,
     split: file.split,
-    classifier: {
-      ...classifier!,
-      trainOn: file.classifier.trainOn,
-      training: file.classifier.training,
-    },
+    classifier: shared!,
     priors,
     priorsFrom: file.priorsFrom,
     segmenter: { ...segmenter!, training: file.segmenter.training },
@@ -218,30 +226,74 @@ function resolveExperiment(file: ExperimentFile, registry: Registry): Experiment
   };
 }
 
+type RefResolver = (
+  kind: PluginKind,
+  value: { plugin: string; options: unknown },
+  where: string,
+) => ResolvedRef | undefined;
+
+function withSection(ref: ResolvedRef, section: ExperimentFile["classifier"]): ResolvedClassifier {
+  const { input, target, trainOn, training } = section;
+  return { ...ref, input, target, trainOn, training };
+}
+
+/** The experiment's classifier section with a prior's overrides (a new plugin: its options). */
+function classifierSection(
+  file: ExperimentFile,
+  override: ExperimentFile["priors"][string]["classifier"],
+): ExperimentFile["classifier"] {
+  if (!override) return file.classifier;
+  const defined = Object.fromEntries(Object.entries(override).filter(([, v]) => v !== undefined));
+  const options = override.plugin && !override.options ? {} : file.classifier.options;
+  return { ...file.classifier, options, ...defined };
+}
+
+/** The prior's source plugin, from its `source` (old names and forms accepted). */
+function sourceRef(prior: ExperimentFile["priors"][string], where: string) {
+  const plugin = prior.source === "classifier" ? "cam" : prior.source;
+  if (prior.threshold === undefined) return { plugin, options: prior.options };
+  if (plugin !== "population") {
+    throw new ConfigError(`${where}.threshold: only the population source takes a threshold`);
+  }
+  return { plugin, options: { ...prior.options, threshold: prior.threshold } };
+}
+
 function resolvePriors(
   file: ExperimentFile,
-  ref: (
-    kind: PluginKind,
-    value: { plugin: string; options: unknown },
-    where: string,
-  ) => ResolvedRef | undefined,
+  registry: Registry,
+  shared: { classifier?: ResolvedClassifier; xai?: ResolvedRef },
+  ref: RefResolver,
+  attempt: <T>(fn: () => T) => T | undefined,
 ): Record<string, ResolvedPrior> {
   const priors: Record<string, ResolvedPrior> = {};
   for (const [name, prior] of Object.entries(file.priors)) {
     const where = `priors[${JSON.stringify(name)}]`;
-    const xai = ref("xai", prior.xai ?? file.xai, prior.xai ? `${where}.xai` : "xai");
+    const sourceValue = attempt(() => sourceRef(prior, where));
+    const source = sourceValue && ref("prior", sourceValue, `${where}.source`);
     const postprocess = prior.postprocess.map((p, i) =>
       ref("postprocess", p, `${where}.postprocess[${i}]`)
     );
-    if (xai && postprocess.every((p) => p !== undefined)) {
-      priors[name] = {
-        name,
-        source: prior.source,
-        xai,
-        threshold: prior.threshold,
-        postprocess: postprocess as ResolvedRef[],
-      };
+    if (!source || postprocess.some((p) => p === undefined)) continue;
+    const needs = registry.get("prior", source.plugin).needs ?? {};
+    const resolved = { name, source, needs, postprocess: postprocess as ResolvedRef[] };
+    if (!needs.classifier) {
+      for (const field of ["classifier", "xai"] as const) {
+        if (prior[field] !== undefined) {
+          attempt(() => {
+            throw new ConfigError(
+              `${where}.${field}: the "${source.plugin}" source uses no classifier`,
+            );
+          });
+        }
+      }
+      priors[name] = resolved;
+      continue;
     }
+    const section = prior.classifier && classifierSection(file, prior.classifier);
+    const own = section && ref("classifier", section, `${where}.classifier`);
+    const classifier = section ? own && withSection(own, section) : shared.classifier;
+    const xai = prior.xai ? ref("xai", prior.xai, `${where}.xai`) : shared.xai;
+    if (classifier && xai) priors[name] = { ...resolved, classifier, xai };
   }
   return priors;
 }

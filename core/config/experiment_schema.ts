@@ -14,6 +14,8 @@ import {
   type TrainingSettings,
 } from "../training/settings.ts";
 import { boundedNumber } from "../util/zod_format.ts";
+import { CLASSIFIER_INPUTS } from "../steps/classifier/classifier_inputs.ts";
+import { CLASSIFIER_TARGETS } from "../steps/classifier/classifier_targets.ts";
 
 const pluginName = z.string().regex(/^[A-Za-z0-9][\w.+-]*$/, {
   error: (issue) => `expected a plugin name, got ${JSON.stringify(issue.input)}`,
@@ -51,21 +53,56 @@ const priorNameSchema = z.string().regex(/^[^\s+,]+$/, {
   error: `"${IMAGE_CHANNEL}" is reserved for the grayscale slice`,
 });
 
+/** The classifier section: network plugin, what it sees and learns, how it trains. */
+export const classifierSchema = z.strictObject({
+  plugin: pluginName,
+  options: pluginOptions,
+  input: z.enum(CLASSIFIER_INPUTS).default("slice").describe(
+    "what it sees of a slice: slice (the paper), ed-es (the slice and its position at the " +
+      "other phase), neighbours (slices k−1, k, k+1)",
+  ),
+  target: z.enum(CLASSIFIER_TARGETS).default("diagnosis").describe(
+    "what it learns: diagnosis (the paper; cheap labels), or the free phase (ED/ES) or " +
+      "position (basal/mid/apical third of the stack)",
+  ),
+  trainOn: z.enum(["all", "sample"]).default("all").describe(
+    "all: labels of every training patient (cheap or free); sample: only the cell's " +
+      "labelled subset",
+  ),
+  training: trainingSchema.default(trainingSchema.parse({}))
+    .describe("how the classifier trains"),
+}).describe("the classifier whose saliency maps become priors");
+
+/** A prior's own classifier: fields that replace the experiment's `classifier` ones. */
+const classifierOverrideSchema = z.strictObject({
+  plugin: pluginName.optional(),
+  options: z.record(z.string(), z.unknown()).optional()
+    .describe("the plugin's options (default: the experiment's, or none for another plugin)"),
+  input: z.enum(CLASSIFIER_INPUTS).optional().describe("slice, ed-es or neighbours"),
+  target: z.enum(CLASSIFIER_TARGETS).optional().describe("diagnosis, phase or position"),
+  trainOn: z.enum(["all", "sample"]).optional().describe("all or sample"),
+  training: trainingSchema.optional().describe("how this classifier trains"),
+}).describe("this prior's own classifier: fields that replace the experiment's classifier's");
+
 /**
- * A named prior: maps from the classifier by a saliency method (`source: "classifier"`), or
- * the population prior (`source: "population"`: the mean heart mask of the patients with
- * segmentation labels at the cell's sample size, a control for "where hearts usually
- * are"); then a chain of post-processors.
+ * A named prior: a prior source plugin (`cam`, the default: class activation maps of the
+ * classifier; `population`, `motion`, `random-cam`, `constant`, or a third-party source)
+ * with its options, then a chain of post-processors. Classifier-based sources take the
+ * experiment's `classifier` and `xai` unless the prior names its own. `source:
+ * "classifier"` is the old name of `cam`; `threshold` the old form of the population
+ * source's option.
  */
 export const priorSchema = z.strictObject({
-  source: z.enum(["classifier", "population"]).default("classifier").describe(
-    "classifier: saliency maps of the trained classifier; population: mean heart mask of " +
-      "the labelled training patients at the cell's sample size (a control)",
+  source: pluginName.default("cam").describe(
+    "where the maps come from, a prior source plugin: cam (the classifier's saliency maps), " +
+      "motion, population, random-cam, constant (\"classifier\" is the old name of cam)",
   ),
+  options: pluginOptions,
+  classifier: classifierOverrideSchema.optional(),
   xai: pluginRefSchema.optional()
     .describe("saliency method for this prior (default: the experiment's xai)"),
   threshold: boundedNumber(0, 1).optional()
-    .describe("population prior only: 1 where the heart frequency reaches it, else 0"),
+    .describe("population source only, old form of its options.threshold"),
   postprocess: z.array(pluginRefSchema).default([])
     .describe("post-processors applied in order to the maps (e.g. mode-filter for CAM*)"),
 }).describe("a named prior: where its maps come from and how they are post-processed");
@@ -119,16 +156,7 @@ export const experimentFileSchema = z.strictObject({
     test: boundedNumber(0, 0.9).default(0.2).describe("share of the patients held out as test"),
   }).default({ mode: "random", val: 0.2, test: 0.2 })
     .describe("patient-level train / validation / test split"),
-  classifier: z.strictObject({
-    plugin: pluginName,
-    options: pluginOptions,
-    trainOn: z.enum(["all", "sample"]).default("all").describe(
-      "all: diagnosis labels of every training patient (cheap labels); sample: only the " +
-        "cell's labelled subset",
-    ),
-    training: trainingSchema.default(trainingSchema.parse({}))
-      .describe("how the classifier trains"),
-  }).describe("the diagnosis classifier whose saliency maps become priors"),
+  classifier: classifierSchema,
   xai: pluginRefSchema.default({ plugin: "gradcam", options: {} })
     .describe(
       "saliency method of the classifier priors (default gradcam; a prior may choose another)",

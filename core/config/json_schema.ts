@@ -45,6 +45,8 @@ export function experimentJsonSchema(registry: Registry): Record<string, unknown
     priors: z.record(
       z.string(),
       shape.priors.unwrap().valueType.extend({
+        source: z.enum(registry.list("prior").map((p) => p.name) as [string, ...string[]])
+          .optional().describe("where the prior comes from (a prior source plugin)"),
         xai: refOf("xai").optional(),
         postprocess: z.array(refOf("postprocess")).optional(),
       }),

@@ -6,19 +6,25 @@
  * @module
  */
 import { type ChannelRecipe, IMAGE_CHANNEL } from "../config/channels.ts";
-import type { Experiment, ResolvedRef } from "../config/experiment.ts";
+import type {
+  Experiment,
+  ResolvedClassifier,
+  ResolvedPrior,
+  ResolvedRef,
+} from "../config/experiment.ts";
 import type { PluginKind } from "../plugin/plugin.ts";
 import type { Registry } from "../plugin/registry.ts";
 import { resolvePreprocess } from "../steps/data/preprocess.ts";
 import {
-  type CamStep,
   type ClassifierStep,
   type DataStep,
   type PluginSettings,
-  type PopulationStep,
   type PriorStep,
   type Sampling,
   type SegmenterStep,
+  type SourceClassifierSettings,
+  type SourceSettings,
+  type SourceStep,
   type SplitStep,
   type Step,
   type StepGraph,
@@ -109,20 +115,30 @@ class Planner {
     });
   }
 
-  classifier(seed: number, size: number, fold?: number): ClassifierStep {
-    const { classifier, priorsFrom } = this.experiment;
+  classifier(
+    classifier: ResolvedClassifier,
+    seed: number,
+    size: number,
+    fold?: number,
+  ): ClassifierStep {
+    const { priorsFrom } = this.experiment;
     const sample = classifier.trainOn === "sample" ? this.#sample(size) : undefined;
     const split = this.split(seed);
+    const what =
+      `${classifier.plugin}${classifier.input === "slice" ? "" : ` ${classifier.input}`}` +
+      (classifier.target === "diagnosis" ? "" : ` → ${classifier.target}`);
     const sized = sample === undefined ? "" : ` @ ${sample.size}%`;
     const folded = fold === undefined ? "" : ` fold ${fold + 1}/${priorsFrom.folds}`;
     return this.#add<ClassifierStep>(
       "classifier",
-      `classifier ${classifier.plugin} seed ${seed}${sized}${folded}`,
+      `classifier ${what} seed ${seed}${sized}${folded}`,
       [this.#data.id, split.id],
       {
         data: this.#data.id,
         split: split.id,
         classifier: this.#plugin("classifier", classifier),
+        input: classifier.input,
+        target: classifier.target,
         training: classifier.training,
         ...(sample ? { sample } : {}),
         ...(fold === undefined ? {} : { fold: { index: fold, folds: priorsFrom.folds } }),
@@ -133,11 +149,23 @@ class Planner {
     );
   }
 
-  cam(seed: number, size: number, xai: ResolvedRef): CamStep {
-    const classifier = this.classifier(seed, size);
+  /** The classifier a source explains: trained (with its out-of-fold copies) or not. */
+  #sourceClassifier(
+    prior: ResolvedPrior,
+    seed: number,
+    size: number,
+  ): { settings: SourceClassifierSettings; deps: string[] } {
+    const resolved = prior.classifier!;
+    const base = {
+      network: this.#plugin("classifier", resolved),
+      input: resolved.input,
+      target: resolved.target,
+    };
+    if (prior.needs.classifier === "untrained") return { settings: base, deps: [] };
+    const classifier = this.classifier(resolved, seed, size);
     const { mode, folds } = this.experiment.priorsFrom;
     const foldClassifiers = mode === "out-of-fold"
-      ? Array.from({ length: folds }, (_, fold) => this.classifier(seed, size, fold).id)
+      ? Array.from({ length: folds }, (_, fold) => this.classifier(resolved, seed, size, fold).id)
       : [];
     const { sample } = classifier.settings;
     const outOfFold = foldClassifiers.length === 0 ? undefined : {
@@ -145,51 +173,59 @@ class Planner {
       ...(sample ? { sample } : {}),
       classifiers: foldClassifiers,
     };
-    return this.#add<CamStep>(
-      "cam",
-      `cam ${xai.plugin} seed ${seed}`,
-      [this.#data.id, classifier.id, ...foldClassifiers],
-      {
-        data: this.#data.id,
-        classifier: classifier.id,
-        network: classifier.settings.classifier,
-        ...(outOfFold ? { outOfFold } : {}),
-        xai: this.#plugin("xai", xai),
-        seed,
-        backend: this.backend,
-      },
+    return {
+      settings: { ...base, trained: classifier.id, ...(outOfFold ? { outOfFold } : {}) },
+      deps: [classifier.id, ...foldClassifiers],
+    };
+  }
+
+  /** The step computing a prior's raw maps with its source plugin. */
+  source(seed: number, size: number, prior: ResolvedPrior): SourceStep {
+    const { needs } = prior;
+    const deps = [this.#data.id];
+    const settings: { -readonly [K in keyof SourceSettings]: SourceSettings[K] } = {
+      data: this.#data.id,
+      source: this.#plugin("prior", prior.source),
+    };
+    if (needs.classifier) {
+      const classifier = this.#sourceClassifier(prior, seed, size);
+      settings.classifier = classifier.settings;
+      settings.xai = this.#plugin("xai", prior.xai!);
+      settings.backend = this.backend;
+      deps.push(...classifier.deps);
+    }
+    if (needs.labels) {
+      const split = this.split(seed);
+      settings.labels = { split: split.id, sample: this.#sample(size) };
+      deps.push(split.id);
+    }
+    if (needs.classifier || needs.labels) settings.seed = seed;
+    const labels = needs.labels ? ` @ ${size}%` : "";
+    const seeded = settings.seed === undefined ? "" : ` seed ${seed}`;
+    return this.#add<SourceStep>(
+      "source",
+      `${prior.source.plugin} prior ${prior.name}${labels}${seeded}`,
+      deps,
+      settings,
     );
   }
 
-  population(seed: number, size: number, threshold: number | undefined): PopulationStep {
-    const split = this.split(seed);
-    return this.#add<PopulationStep>(
-      "population",
-      `population prior @ ${size}% seed ${seed}`,
-      [this.#data.id, split.id],
-      {
-        data: this.#data.id,
-        split: split.id,
-        sample: this.#sample(size),
-        ...(threshold === undefined ? {} : { threshold }),
-        seed,
-      },
-    );
-  }
-
-  /** The step whose maps feed the named prior: a prior step, or the raw maps' step. */
-  priorSource(seed: number, size: number, name: string): CamStep | PopulationStep | PriorStep {
+  /** The step whose maps feed the named prior: a prior step, or the source step. */
+  priorSource(seed: number, size: number, name: string): SourceStep | PriorStep {
     const prior = this.experiment.priors[name];
-    const raw = prior.source === "population"
-      ? this.population(seed, size, prior.threshold)
-      : this.cam(seed, size, prior.xai);
+    const raw = this.source(seed, size, prior);
     if (prior.postprocess.length === 0) return raw;
-    return this.#add<PriorStep>("prior", `prior ${name} seed ${seed}`, [raw.id], {
-      source: raw.id,
-      size: this.#data.settings.preprocess.size,
-      chain: prior.postprocess.map((ref) => this.#plugin("postprocess", ref)),
-      seed,
-    });
+    return this.#add<PriorStep>(
+      "prior",
+      `prior ${name}${raw.settings.seed === undefined ? "" : ` seed ${seed}`}`,
+      [raw.id],
+      {
+        source: raw.id,
+        size: this.#data.settings.preprocess.size,
+        chain: prior.postprocess.map((ref) => this.#plugin("postprocess", ref)),
+        seed,
+      },
+    );
   }
 
   cell(seed: number, size: number, recipe: ChannelRecipe): SegmenterStep {

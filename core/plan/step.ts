@@ -10,6 +10,8 @@ import type { ChannelRecipe } from "../config/channels.ts";
 import type { SegmenterTrainingSettings, TrainingSettings } from "../config/experiment_schema.ts";
 import type { ResolvedPreprocess } from "../steps/data/preprocess.ts";
 import type { SplitSettings } from "../steps/split/split.ts";
+import type { ClassifierInput } from "../steps/classifier/classifier_inputs.ts";
+import type { ClassifierTarget } from "../steps/classifier/classifier_targets.ts";
 import { hashOf } from "./hash.ts";
 
 /** A plugin as a step uses it: name, version (its output's format) and validated options. */
@@ -52,11 +54,13 @@ export interface Sampling {
   readonly method: string;
 }
 
-/** Train the diagnosis classifier. */
+/** Train a classifier (diagnosis, or a free target) on what its `input` shows of a slice. */
 export interface ClassifierSettings {
   readonly data: string;
   readonly split: string;
   readonly classifier: PluginSettings;
+  readonly input: ClassifierInput;
+  readonly target: ClassifierTarget;
   readonly training: TrainingSettings;
   /** The sample size whose patients it trains on; absent: all training patients. */
   readonly sample?: Sampling;
@@ -76,31 +80,35 @@ export interface OutOfFoldSettings {
   readonly classifiers: readonly string[];
 }
 
-/** Saliency maps of every slice from a trained classifier. */
-export interface CamSettings {
-  readonly data: string;
-  /** The classifier step whose checkpoint is explained. */
-  readonly classifier: string;
-  /** Its network plugin, for the randomisation check (a freshly initialised copy). */
+/** The classifier of a classifier-based prior source. */
+export interface SourceClassifierSettings {
+  /** The network plugin (an untrained source builds it from the seed). */
   readonly network: PluginSettings;
+  readonly input: ClassifierInput;
+  readonly target: ClassifierTarget;
+  /** The classifier step whose checkpoint is explained; absent: freshly initialised. */
+  readonly trained?: string;
   readonly outOfFold?: OutOfFoldSettings;
-  readonly xai: PluginSettings;
-  readonly seed: number;
-  readonly backend: string;
 }
 
-/** The population prior: mean heart mask of the labelled training patients. */
-export interface PopulationSettings {
+/** Prior maps of every slice from a prior source plugin. */
+export interface SourceSettings {
   readonly data: string;
-  readonly split: string;
-  readonly sample: Sampling;
-  readonly threshold?: number;
-  readonly seed: number;
+  readonly source: PluginSettings;
+  /** Classifier-based sources: the classifier and the saliency method. */
+  readonly classifier?: SourceClassifierSettings;
+  readonly xai?: PluginSettings;
+  /** Label-based sources: the labelled training patients of a sample size. */
+  readonly labels?: { readonly split: string; readonly sample: Sampling };
+  /** Present when the output depends on it (classifier-, label-based sources). */
+  readonly seed?: number;
+  /** Present for classifier-based sources (tensor computations). */
+  readonly backend?: string;
 }
 
-/** A post-processing chain over a cam or population step's maps. */
+/** A post-processing chain over a source step's maps. */
 export interface PriorSettings {
-  /** The cam or population step whose maps are processed. */
+  /** The source step whose maps are processed. */
   readonly source: string;
   /** Side of the square maps, in pixels. */
   readonly size: number;
@@ -131,11 +139,9 @@ export type DataStep = StepOf<"data", DataSettings>;
 export type SplitStep = StepOf<"split", SplitStepSettings>;
 /** Train the classifier (on all training patients, or on a sample size's subset). */
 export type ClassifierStep = StepOf<"classifier", ClassifierSettings>;
-/** Saliency maps of every slice from a trained classifier. */
-export type CamStep = StepOf<"cam", CamSettings>;
-/** The population prior of a sample size. */
-export type PopulationStep = StepOf<"population", PopulationSettings>;
-/** A post-processing chain applied to a cam (or population) step's maps. */
+/** Prior maps of every slice from a prior source plugin. */
+export type SourceStep = StepOf<"source", SourceSettings>;
+/** A post-processing chain applied to a source step's maps. */
 export type PriorStep = StepOf<"prior", PriorSettings>;
 
 /** Train one segmenter and evaluate it on the test patients: a grid cell. */
@@ -149,8 +155,7 @@ export type Step =
   | DataStep
   | SplitStep
   | ClassifierStep
-  | CamStep
-  | PopulationStep
+  | SourceStep
   | PriorStep
   | SegmenterStep;
 
@@ -169,8 +174,7 @@ export const STEP_KINDS = [
   "data",
   "split",
   "classifier",
-  "cam",
-  "population",
+  "source",
   "prior",
   "segmenter",
 ] as const satisfies readonly StepKind[];

@@ -16,8 +16,10 @@ import type { Cohort } from "./cohort.ts";
 import type { Logger } from "../util/logger.ts";
 import type { BackendHooks, BackendInstance } from "./backend.ts";
 import type { ExecutorHooks, ExecutorInstance } from "./executor.ts";
+import type { PriorSourceHooks, PriorSourceInstance } from "./prior_source.ts";
 
 export type { BackendInstance } from "./backend.ts";
+export type * from "./prior_source.ts";
 
 /**
  * Every plugin kind: `instance` is what `create` returns; `hooks`, when present, are
@@ -31,6 +33,7 @@ export interface PluginKinds {
   segmenter: { instance: SegmenterInstance };
   backend: { instance: BackendInstance; hooks: BackendHooks };
   executor: { instance: ExecutorInstance; hooks: ExecutorHooks };
+  prior: { instance: PriorSourceInstance; hooks: PriorSourceHooks };
 }
 
 /** One plugin kind. */
@@ -42,6 +45,7 @@ export const KIND_DESCRIPTIONS: { readonly [K in PluginKind]: string } = {
   classifier: "builds the diagnosis classifier network",
   xai: "computes saliency maps from a classifier",
   postprocess: "transforms prior maps",
+  prior: "says where a prior map comes from (a classifier's saliency, motion, a control)",
   segmenter: "builds the segmentation network",
   backend: "starts a tfjs compute backend",
   executor: "runs the steps of a plan",

@@ -7,8 +7,7 @@
 import { runClassifierStep } from "./classifier/classifier_step.ts";
 import { runDataStep } from "./data/data_step.ts";
 import type { StepEnv } from "./env.ts";
-import { runCamStep } from "./prior/cam_step.ts";
-import { runPopulationStep } from "./prior/population_step.ts";
+import { runSourceStep } from "./prior/source_step.ts";
 import { runPriorStep } from "./prior/prior_step.ts";
 import { runSegmenterStep } from "./segmenter/segmenter_step.ts";
 import { runSplitStep } from "./split/split_step.ts";
@@ -23,10 +22,8 @@ export async function runStep(env: StepEnv, step: Step): Promise<void> {
       return await runSplitStep(env, step);
     case "classifier":
       return await runClassifierStep(env, step);
-    case "cam":
-      return await runCamStep(env, step);
-    case "population":
-      return await runPopulationStep(env, step);
+    case "source":
+      return await runSourceStep(env, step);
     case "prior":
       return await runPriorStep(env, step);
     case "segmenter":

@@ -37,6 +37,13 @@ export interface CamQuality {
   readonly mean: OverlapScores;
   /** From the confusion counts summed over all slices. */
   readonly pooled: OverlapScores;
+  /**
+   * Threshold-free: the share of the maps' summed values that lies on the heart, over all
+   * slices (NaN for all-zero maps). A map that knows nothing scores about `heartShare`.
+   */
+  readonly massInHeart: number;
+  /** The share of all pixels that are heart: what a flat map's `massInHeart` is. */
+  readonly heartShare: number;
 }
 
 /** Options of {@linkcode camQuality}. */
@@ -101,8 +108,15 @@ export function camQuality(
     return heartScores(confusion, options);
   });
   const meanOf = (key: keyof OverlapScores) => nanMean(perSlice.map((scores) => scores[key]));
+  let [inside, total, heartPixels] = [0, 0, 0];
+  for (let i = 0; i < truth.length; i++) {
+    total += maps[i];
+    if (truth[i]) [inside, heartPixels] = [inside + maps[i], heartPixels + 1];
+  }
   return {
     threshold,
+    massInHeart: total > 0 ? inside / total : Number.NaN,
+    heartShare: truth.length > 0 ? heartPixels / truth.length : Number.NaN,
     perSlice,
     mean: {
       iou: meanOf("iou"),

@@ -11,6 +11,7 @@
  *
  * @module
  */
+import * as tf from "@tensorflow/tfjs-core";
 import type { PreparedSlices, SliceMeta } from "../data/prepared.ts";
 
 /** The classifier input modes. */
@@ -40,20 +41,37 @@ export function channelSources(meta: readonly SliceMeta[], input: ClassifierInpu
   });
 }
 
-/** The classifier input of every slice as `[N, S, S, C]` values (NHWC). */
+/**
+ * The classifier input of slices `which` (default: every slice) of the stack as
+ * `[n, S, S, C]` values (NHWC); partner slices are looked up in the whole stack.
+ */
 export function classifierInputValues(
   prepared: PreparedSlices,
   input: ClassifierInput,
+  which?: readonly number[],
 ): Float32Array {
   const pixels = prepared.size * prepared.size;
   const channels = inputChannelCount(input);
-  const out = new Float32Array(prepared.count * pixels * channels);
-  channelSources(prepared.meta, input).forEach((sources, i) => {
-    sources.forEach((from, c) => {
+  const all = channelSources(prepared.meta, input);
+  const rows = which ?? all.map((_, i) => i);
+  const out = new Float32Array(rows.length * pixels * channels);
+  rows.forEach((row, i) => {
+    all[row].forEach((from, c) => {
       const src = prepared.images.subarray(from * pixels, (from + 1) * pixels);
       const base = i * pixels * channels + c;
       for (let p = 0; p < pixels; p++) out[base + p * channels] = src[p];
     });
   });
   return out;
+}
+
+/** {@linkcode classifierInputValues} as a tensor `[n, S, S, C]`; the caller disposes it. */
+export function classifierInputTensor(
+  prepared: PreparedSlices,
+  input: ClassifierInput,
+  which?: readonly number[],
+): tf.Tensor4D {
+  const values = classifierInputValues(prepared, input, which);
+  const count = which?.length ?? prepared.count;
+  return tf.tensor4d(values, [count, prepared.size, prepared.size, inputChannelCount(input)]);
 }

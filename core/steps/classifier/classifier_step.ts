@@ -1,15 +1,19 @@
 /**
- * The classifier step: train the diagnosis classifier on grayscale slices and save it as a
- * tfjs checkpoint (`model.json` + `weights.bin`) in its artifact folder.
+ * The classifier step: train a classifier (diagnosis, or a free target, on the slice or its
+ * ED/ES pair or neighbours) and save it as a tfjs checkpoint (`model.json` + `weights.bin`)
+ * in its artifact folder, with its slice- and patient-level test metrics.
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { join } from "node:path";
-import { IMAGE_CHANNEL } from "../../config/channels.ts";
-import { DIAGNOSES, diagnosisIndex } from "../../plugin/cohort.ts";
-import { classificationMetrics } from "../../metrics/classification.ts";
-import { inputTensor } from "../data/inputs.ts";
+import {
+  type ClassifierInput,
+  classifierInputTensor,
+  inputChannelCount,
+} from "./classifier_inputs.ts";
+import { classifierTestMetrics } from "./classifier_metrics.ts";
+import { type ClassifierTarget, TARGET_CLASSES } from "./classifier_targets.ts";
 import { predictBatched } from "../../training/predict.ts";
 import { patientSubset } from "../data/subsets.ts";
 import { trainClassifier } from "./train_classifier.ts";
@@ -22,34 +26,36 @@ import { epochProgress } from "../epoch_progress.ts";
 import { loadSplit, sampledPatients } from "../split/split_step.ts";
 import type { ClassifierSettings, ClassifierStep, PluginSettings } from "../../plan/step.ts";
 
-/** A freshly initialised network of a classifier plugin. */
+/** A freshly initialised network of a classifier plugin for an input and a target. */
 export async function buildNetwork(
   env: StepEnv,
   { plugin, options }: PluginSettings,
   seed: number,
   size: number,
+  input: ClassifierInput,
+  target: ClassifierTarget,
 ): Promise<ClassifierNetwork> {
   const instance = await env.registry.get("classifier", plugin).create(
     options,
     pluginContext(env, seed),
   );
-  return instance.build({ inputShape: [size, size, 1], numClasses: DIAGNOSES.length });
+  return instance.build({
+    inputShape: [size, size, inputChannelCount(input)],
+    numClasses: TARGET_CLASSES[target].length,
+  });
 }
 
-/** Diagnosis metrics of the classifier on the test slices. */
+/** Slice- and unit-level metrics of the classifier on the test slices. */
 async function testMetrics(network: ClassifierNetwork, env: StepEnv, step: ClassifierStep) {
-  const data = await loadData(env, step.settings.data);
-  const split = await loadSplit(env, step.settings.split);
+  const { data: dataId, split: splitId, input, target } = step.settings;
+  const data = await loadData(env, dataId);
+  const split = await loadSplit(env, splitId);
   const test = patientSubset(data.prepared, new Map(), split.test).slices;
   if (test.count === 0) return undefined;
-  const inputs = inputTensor(test, [IMAGE_CHANNEL], new Map());
+  const inputs = classifierInputTensor(test, input);
   const probs = await predictBatched(network.model, inputs, 32, (logits) => tf.softmax(logits));
   inputs.dispose();
-  const k = DIAGNOSES.length;
-  const rows = Array.from({ length: test.count }, (_, i) => probs.subarray(i * k, (i + 1) * k));
-  const truth = test.meta.map((m) => diagnosisIndex(m.group));
-  const { accuracy, f1Macro, f1Weighted, rocAucMacro } = classificationMetrics(truth, rows, k);
-  return { accuracy, f1Macro, f1Weighted, rocAucMacro, testSlices: test.count };
+  return classifierTestMetrics(test.meta, probs, TARGET_CLASSES[target].length, target);
 }
 
 /**
@@ -88,12 +94,27 @@ export async function runClassifierStep(env: StepEnv, step: ClassifierStep): Pro
   const val = patientSubset(data.prepared, new Map(), patients.val).slices;
   const progress = epochProgress(env, step.label, settings.training.epochs);
   const context = pluginContext(env, settings.seed);
-  const model = { ...settings.classifier, training: settings.training };
-  const trained = await trainClassifier(model, env.registry, context, train, val, progress.onEpoch)
-    .finally(progress.finish);
+  const { input, target, training } = settings;
+  const model = { ...settings.classifier, training, input, target };
+  const trained = await trainClassifier(
+    model,
+    env.registry,
+    context,
+    train,
+    val,
+    progress.onEpoch,
+  ).finally(progress.finish);
   try {
     const metrics = await testMetrics(trained.network, env, step);
-    if (metrics) env.log.info(`${step.label}: test accuracy ${metrics.accuracy.toFixed(3)}`);
+    if (metrics) {
+      env.log.info(
+        `${step.label}: test ${settings.target} accuracy ${
+          metrics.slices.accuracy.toFixed(3)
+        } per slice, ${metrics.units.accuracy.toFixed(3)} per unit (AUC ${
+          metrics.units.rocAucMacro.toFixed(3)
+        })`,
+      );
+    }
     await env.store.commit(step.id, describeStep(step), async (dir) => {
       await saveCheckpoint(trained.network.model, dir);
       await Deno.writeTextFile(

@@ -1,12 +1,13 @@
 /**
- * Step: train the diagnosis classifier on grayscale slices, with the experiment's class
- * weights, augmentation, learning-rate schedule and (optionally) a search over dropout and
- * learning rate that keeps the network with the lowest validation loss.
+ * Training a classifier: on what its `input` shows of each slice (the slice, its ED/ES pair
+ * or its neighbours), for its `target` (the diagnosis, or the free phase or stack position),
+ * with the experiment's class weights, augmentation, learning-rate schedule and
+ * (optionally) a search over dropout and learning rate that keeps the network with the
+ * lowest validation loss.
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { DIAGNOSES, diagnosisIndex } from "../../plugin/cohort.ts";
 import type { PreparedSlices } from "../data/prepared.ts";
 import type { ClassifierNetwork, PluginContext } from "../../plugin/plugin.ts";
 import type { Registry } from "../../plugin/registry.ts";
@@ -20,8 +21,12 @@ import {
   searchGrid,
   type Trial,
 } from "../../training/search.ts";
-import { IMAGE_CHANNEL } from "../../config/channels.ts";
-import { inputTensor } from "../data/inputs.ts";
+import {
+  type ClassifierInput,
+  classifierInputTensor,
+  inputChannelCount,
+} from "./classifier_inputs.ts";
+import { type ClassifierTarget, TARGET_CLASSES, targetLabels } from "./classifier_targets.ts";
 import {
   candidateOptions,
   type CandidateRun,
@@ -41,31 +46,33 @@ export interface TrainedClassifier {
   readonly trials: readonly Trial[];
 }
 
-function diagnosisLabels(prepared: PreparedSlices): number[] {
-  return prepared.meta.map((m) => diagnosisIndex(m.group));
+/** What a classifier sees of a slice and learns to predict. */
+export interface ClassifierTask {
+  readonly input: ClassifierInput;
+  readonly target: ClassifierTarget;
 }
 
-function classDataset(prepared: PreparedSlices): TensorDataset {
+function classDataset(prepared: PreparedSlices, task: ClassifierTask): TensorDataset {
   return {
-    inputs: inputTensor(prepared, [IMAGE_CHANNEL], new Map()),
-    targets: tf.tensor1d(diagnosisLabels(prepared), "int32"),
+    inputs: classifierInputTensor(prepared, task.input),
+    targets: tf.tensor1d(targetLabels(prepared.meta, task.target), "int32"),
   };
 }
 
-/** Cross-entropy of the logits against the diagnoses, weighted by class if asked. */
-function classifierLoss(weights: tf.Tensor1D | undefined): BatchLoss {
+/** Cross-entropy of the logits against the targets, weighted by class if asked. */
+function classifierLoss(weights: tf.Tensor1D | undefined, classes: number): BatchLoss {
   return (model, inputs, targets, training) =>
     tf.tidy(() =>
       classificationCrossEntropy(
         model.apply(inputs, { training }) as tf.Tensor2D,
-        oneHotTargets(targets, DIAGNOSES.length) as tf.Tensor2D,
+        oneHotTargets(targets, classes) as tf.Tensor2D,
         weights,
       )
     );
 }
 
 /** Builds a fresh network with the candidate's options and trains it. */
-async function trainCandidate(run: CandidateRun, candidate: Candidate) {
+async function trainCandidate(run: CandidateRun, task: ClassifierTask, candidate: Candidate) {
   const { plugin, options, training } = run.model;
   const definition = run.registry.get("classifier", plugin);
   const instance = await definition.create(
@@ -73,8 +80,8 @@ async function trainCandidate(run: CandidateRun, candidate: Candidate) {
     run.context,
   );
   const network = instance.build({
-    inputShape: [run.size, run.size, 1],
-    numClasses: DIAGNOSES.length,
+    inputShape: [run.size, run.size, inputChannelCount(task.input)],
+    numClasses: TARGET_CLASSES[task.target].length,
   });
   const result = await fitCandidate(run, candidate, network.model, {
     settings: training,
@@ -85,11 +92,12 @@ async function trainCandidate(run: CandidateRun, candidate: Candidate) {
 }
 
 /**
- * Builds the classifier `model` names and trains it on `train`, stopping early on `val`;
- * with `training.search`, trains every candidate and keeps the best on `val`.
+ * Builds the classifier `model` names and trains it for its input and target on `train`,
+ * stopping early on `val`; with `training.search`, trains every candidate and keeps the best
+ * on `val`.
  */
 export async function trainClassifier(
-  model: ModelTraining,
+  model: ModelTraining & ClassifierTask,
   registry: Registry,
   context: PluginContext,
   train: PreparedSlices,
@@ -97,22 +105,24 @@ export async function trainClassifier(
   onEpoch?: (report: EpochReport) => void,
 ): Promise<TrainedClassifier> {
   const { plugin, training } = model;
-  const labels = diagnosisLabels(train);
-  const weights = classWeightTensor(training.classWeights, labels, DIAGNOSES.length);
+  const task: ClassifierTask = { input: model.input, target: model.target };
+  const classes = TARGET_CLASSES[task.target].length;
+  const labels = targetLabels(train.meta, task.target);
+  const weights = classWeightTensor(training.classWeights, labels, classes);
   const run: CandidateRun = {
     model,
     registry,
     context,
     size: train.size,
-    train: classDataset(train),
-    val: val.count > 0 ? classDataset(val) : undefined,
-    loss: classifierLoss(weights),
+    train: classDataset(train, task),
+    val: val.count > 0 ? classDataset(val, task) : undefined,
+    loss: classifierLoss(weights, classes),
     onEpoch,
   };
   try {
     const outcome = await gridSearch(
       searchGrid(training.search),
-      (candidate) => trainCandidate(run, candidate),
+      (candidate) => trainCandidate(run, task, candidate),
       (result) => bestLoss(result.fit),
       (result) => result.network.model.dispose(),
     );

@@ -1,5 +1,5 @@
 /**
- * Prior maps as artifacts: cam, population and prior steps store one map per slice of the
+ * Prior maps as artifacts: source and prior steps store one map per slice of the
  * data artifact (`maps.f32`), or one map for every slice (`map.f32`, population prior).
  *
  * @module
@@ -37,7 +37,7 @@ async function readMaps(dir: string): Promise<Float32Array> {
   return maps;
 }
 
-/** The randomisation check a cam step recorded, if any. */
+/** The randomisation check a classifier-based source step recorded, if any. */
 export async function loadRandomisation(
   env: StepEnv,
   id: string,
@@ -50,7 +50,7 @@ export async function loadRandomisation(
   }
 }
 
-/** Reads the maps of a cam, population or prior step (once per run), one per slice. */
+/** Reads the maps of a source or prior step (once per run), one per slice. */
 export function loadMaps(env: StepEnv, id: string): Promise<Float32Array> {
   return memoized(env, id, () => readMaps(env.store.dir(id)));
 }

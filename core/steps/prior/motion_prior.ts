@@ -10,7 +10,7 @@ import { boxBlur } from "../data/heart_crop.ts";
 
 /** Options of {@linkcode motionPriors}. */
 export interface MotionPriorOptions {
-  /** Box-blur radius in pixels of the difference (0: none); default 2. */
+  /** Box-blur radius in pixels of the difference (0: none); default `round(size / 20)`. */
   readonly radius?: number;
   /**
    * `slice`: each slice's own |ED − ES|; `stack`: the mean over the patient's slice
@@ -20,8 +20,10 @@ export interface MotionPriorOptions {
   readonly mode?: "slice" | "stack" | "product";
 }
 
-/** Defaults of {@linkcode MotionPriorOptions}. */
-export const MOTION_DEFAULTS = { radius: 2, mode: "slice" } as const;
+/** The default blur radius for `size`-pixel slices: 3 at 64², 6 at 128². */
+export function defaultMotionRadius(size: number): number {
+  return Math.round(size / 20);
+}
 
 function key(patientId: string, phase: string, sliceIndex: number): string {
   return `${patientId}\u0000${phase}\u0000${sliceIndex}`;
@@ -55,7 +57,8 @@ export function motionPriors(
   size: number,
   options: MotionPriorOptions = {},
 ): Float32Array {
-  const { radius, mode } = { ...MOTION_DEFAULTS, ...options };
+  const radius = options.radius ?? defaultMotionRadius(size);
+  const mode = options.mode ?? "slice";
   const pixels = size * size;
   const image = (i: number) => images.subarray(i * pixels, (i + 1) * pixels);
   const index = new Map(meta.map((m, i) => [key(m.patientId, m.phase, m.sliceIndex), i]));

@@ -107,7 +107,7 @@ async function readFailure(outDir: string, id: string): Promise<StepFailure | un
 }
 
 /** The order of step kinds in progress lines; other kinds follow. */
-const KIND_ORDER: readonly string[] = ["data", "split", "classifier", "cam", "population", "prior"];
+const KIND_ORDER: readonly string[] = ["data", "split", "classifier", "source", "prior"];
 
 /** Counts per step kind, e.g. `segmenter 2/4 (1 running, 1 failed)`, in pipeline order. */
 export function progressLine(tracked: readonly TrackedStep[]): string {

@@ -1,0 +1,20 @@
+/**
+ * The built-in prior sources.
+ *
+ * @module
+ */
+import type { AnyPlugin } from "../../core/plugin/plugin.ts";
+import { camPriorPlugin } from "./cam.ts";
+import { constantPriorPlugin } from "./constant.ts";
+import { motionPriorPlugin } from "./motion.ts";
+import { populationPriorPlugin } from "./population.ts";
+import { randomCamPriorPlugin } from "./random_cam.ts";
+
+/** Every built-in `prior` plugin. */
+export const priorPlugins: readonly AnyPlugin[] = [
+  camPriorPlugin,
+  randomCamPriorPlugin,
+  populationPriorPlugin,
+  motionPriorPlugin,
+  constantPriorPlugin,
+];
