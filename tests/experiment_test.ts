@@ -217,3 +217,58 @@ Deno.test("JSON Schema offers each registered plugin with its options", () => {
   assert.ok(schema.includes('"patientsPerGroup"'));
   assert.ok(schema.includes('"sampleSizes"'));
 });
+
+Deno.test("priors: source plugins, a prior's own classifier, and the old forms", () => {
+  const experiment = parseExperiment(
+    variant((f) => {
+      f.classifier = { plugin: "tiny-cnn", options: { filters: 8 } };
+      f.priors = {
+        OLD: { source: "classifier" },
+        OWN: {
+          source: "cam",
+          options: { layer: [2, -1], target: "all-classes" },
+          classifier: { input: "ed-es", target: "phase", training: { epochs: 3 } },
+        },
+        POP: { source: "population", threshold: 0.5 },
+        M: { source: "motion", options: { radius: 2 } },
+      };
+      f.grid.channels = ["1Ch+OLD+OWN+POP+M"];
+    }),
+    registry(),
+  );
+  const { OLD, OWN, POP, M } = experiment.priors;
+  assert.equal(OLD.source.plugin, "cam");
+  assert.deepEqual(OLD.classifier, experiment.classifier);
+  assert.equal(experiment.classifier.input, "slice");
+  assert.equal(experiment.classifier.target, "diagnosis");
+  assert.deepEqual(OWN.source.options, { layer: [2, -1], target: "all-classes", batchSize: 16 });
+  assert.equal(OWN.classifier!.plugin, "tiny-cnn");
+  assert.deepEqual(OWN.classifier!.options, { filters: 8, blocks: 2 }, "options inherited");
+  assert.equal(OWN.classifier!.input, "ed-es");
+  assert.equal(OWN.classifier!.target, "phase");
+  assert.equal(OWN.classifier!.training.epochs, 3);
+  assert.deepEqual(OWN.xai, { plugin: "gradcam", options: {} });
+  assert.deepEqual(POP.source, { plugin: "population", options: { threshold: 0.5 } });
+  assert.equal(POP.classifier, undefined);
+  assert.deepEqual(POP.needs, { labels: true });
+  assert.deepEqual(M.source, { plugin: "motion", options: { radius: 2, mode: "slice" } });
+});
+
+Deno.test("priors: misplaced fields and unknown sources are named", () => {
+  const message = messageOf(variant((f) => {
+    f.priors = {
+      M: { source: "motion", xai: "gradcam" },
+      T: { source: "constant", threshold: 0.3 },
+      X: { source: "telepathy" },
+      L: { source: "cam", options: { layer: 0 } },
+    };
+    f.grid.channels = ["1Ch+M+T+X+L"];
+  }));
+  assert.match(message, /priors\["M"\]\.xai: the "motion" source uses no classifier/);
+  assert.match(message, /priors\["T"\]\.threshold: only the population source takes a threshold/);
+  assert.match(
+    message,
+    /priors\["X"\]\.source\.plugin: unknown prior plugin "telepathy" \(registered: cam, constant, motion, population, random-cam\)/,
+  );
+  assert.match(message, /priors\["L"\]\.source\.options\.layer/);
+});

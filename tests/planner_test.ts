@@ -118,3 +118,37 @@ Deno.test("planner: recipes with the same channels under other names share one c
   assert.equal(cells[0].id, cells[1].id);
   assert.deepEqual(cells.map((c) => c.recipe.name), ["1Ch+CAM*", "with-prior"]);
 });
+
+Deno.test("planner: a prior's own classifier is its own step; label-free sources carry no seed", () => {
+  const { steps } = plan({
+    seeds: [1, 2],
+    priors: {
+      CAM: {},
+      PH: { source: "cam", classifier: { input: "ed-es", target: "phase" } },
+      RND: { source: "random-cam", classifier: { input: "ed-es", target: "phase" } },
+      M: { source: "motion" },
+    },
+    priorsFrom: { mode: "out-of-fold", folds: 2 },
+    grid: { channels: ["1Ch+CAM+PH+RND+M"], sampleSizes: [100] },
+  });
+  const classifiers = steps.filter((s) => s.kind === "classifier");
+  const tasks = new Set(
+    classifiers.map((s) => s.kind === "classifier" && `${s.settings.input}/${s.settings.target}`),
+  );
+  assert.deepEqual(tasks, new Set(["slice/diagnosis", "ed-es/phase"]));
+  assert.equal(classifiers.length, 2 * 2 * 3, "2 seeds × 2 classifiers × (full + 2 folds)");
+  const sources = steps.filter((s) => s.kind === "source");
+  const of = (plugin: string) =>
+    sources.filter((s) => s.kind === "source" && s.settings.source.plugin === plugin);
+  const [motion] = of("motion");
+  assert.equal(of("motion").length, 1);
+  assert.ok(motion.kind === "source" && motion.settings.seed === undefined);
+  assert.deepEqual(motion.deps, [steps[0].id], "motion reads only the data");
+  for (const rnd of of("random-cam")) {
+    assert.ok(rnd.kind === "source" && rnd.settings.classifier?.input === "ed-es");
+    assert.ok(rnd.deps.every((d) => !d.startsWith("classifier-")));
+  }
+  for (const ph of of("cam")) {
+    assert.ok(ph.kind === "source" && ph.settings.classifier?.outOfFold?.classifiers.length === 2);
+  }
+});

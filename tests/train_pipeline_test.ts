@@ -115,3 +115,54 @@ Deno.test("segmenter step: trains with weights, augmentation and search, then ev
   outcome.model.dispose();
   assert.equal(tf.memory().numTensors, before);
 });
+
+/** Patients with both phases at 3 positions; the ES blob is smaller (the heart contracts). */
+function cineSlices(patients: number, offset: number): PreparedSlices {
+  const meta: PreparedSlices["meta"][number][] = [];
+  const images: number[] = [];
+  for (let p = 0; p < patients; p++) {
+    for (const phase of ["ED", "ES"] as const) {
+      for (let k = 0; k < 3; k++) {
+        const radius = (phase === "ED" ? 3 : 1.5) * (1 - 0.2 * k);
+        for (let i = 0; i < SIZE * SIZE; i++) {
+          const [y, x] = [Math.floor(i / SIZE) - 3.5, (i % SIZE) - 3.5];
+          images.push(Math.hypot(y, x) < radius ? 0.9 : 0.1 + 0.05 * pattern(1, i + p)[0]);
+        }
+        meta.push({ patientId: `c${offset + p}`, group: DIAGNOSES[p % 5], phase, sliceIndex: k });
+      }
+    }
+  }
+  const values = Float32Array.from(images);
+  return {
+    size: SIZE,
+    count: meta.length,
+    images: values,
+    labels: new Uint8Array(values.length),
+    meta,
+  };
+}
+
+Deno.test("classifier step: free targets on what the input shows (ed-es → phase, neighbours → position)", async () => {
+  const before = tf.memory().numTensors;
+  const base = experiment({ epochs: 3, batchSize: 6, learningRate: 0.01 }).classifier;
+  for (
+    const [input, target, channels, classes] of [
+      ["ed-es", "phase", 2, 2],
+      ["neighbours", "position", 3, 3],
+    ] as const
+  ) {
+    const trained = await trainClassifier(
+      { ...base, input, target },
+      registry,
+      context(),
+      cineSlices(4, 0),
+      cineSlices(2, 100),
+    );
+    assert.deepEqual(trained.network.model.inputs[0].shape, [null, SIZE, SIZE, channels]);
+    assert.deepEqual(trained.network.model.outputs[0].shape, [null, classes]);
+    const losses = trained.fit.history.map((h) => h.loss);
+    assert.ok(losses.every(Number.isFinite), `${input} → ${target}: ${losses}`);
+    trained.network.model.dispose();
+  }
+  assert.equal(tf.memory().numTensors, before);
+});

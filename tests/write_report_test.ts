@@ -73,6 +73,10 @@ Deno.test("report: results, Table 1, comparisons, figures and prior quality are 
       q.prior === "POP" && q.sampleSize === 50
     ),
   );
+  for (const q of quality as { prior: string; source: string; massInHeart: number }[]) {
+    assert.equal(q.source, q.prior === "CAM" ? "cam" : "population");
+    assert.ok(q.massInHeart >= 0 && q.massInHeart <= 1, `${q.prior}: mass on heart`);
+  }
   const html = await Deno.readTextFile(join(dir, "index.html"));
   assert.ok(html.includes("report &#60;test&#62; &#38; figures"), "text is escaped");
 });
