@@ -44,7 +44,7 @@ Deno.test("stepSeconds: search candidates multiply training; cam, prior, data, s
   ]);
   const classifier = graph.steps.find((s) => s.kind === "classifier")!;
   assert.equal(stepSeconds(classifier, counts, perBatch), 4 * 2 * (60 * 2 + 20 * 0.5) + 20 * 0.5);
-  const cam = graph.steps.find((s) => s.kind === "cam")!;
+  const cam = graph.steps.find((s) => s.kind === "source")!;
   assert.equal(stepSeconds(cam, counts, perBatch), (Math.ceil(1000 / 16) + 4) * 1);
   const prior = graph.steps.find((s) => s.kind === "prior")!;
   assert.ok(Math.abs(stepSeconds(prior, counts, perBatch)! - 1) < 1e-9);

@@ -95,7 +95,7 @@ const classifierOverrideSchema = z.strictObject({
 export const priorSchema = z.strictObject({
   source: pluginName.default("cam").describe(
     "where the maps come from, a prior source plugin: cam (the classifier's saliency maps), " +
-      "motion, population, random-cam, constant (\"classifier\" is the old name of cam)",
+      'motion, population, random-cam, constant ("classifier" is the old name of cam)',
   ),
   options: pluginOptions,
   classifier: classifierOverrideSchema.optional(),

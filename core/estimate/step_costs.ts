@@ -5,8 +5,16 @@
  *
  * @module
  */
-import { DIAGNOSES, SEGMENTATION_CLASSES } from "../plugin/cohort.ts";
-import type { CamStep, ClassifierStep, PluginSettings, SegmenterStep, Step } from "../plan/step.ts";
+import { SEGMENTATION_CLASSES } from "../plugin/cohort.ts";
+import type {
+  ClassifierStep,
+  PluginSettings,
+  SegmenterStep,
+  SourceStep,
+  Step,
+} from "../plan/step.ts";
+import { type ClassifierInput, inputChannelCount } from "../steps/classifier/classifier_inputs.ts";
+import { type ClassifierTarget, TARGET_CLASSES } from "../steps/classifier/classifier_targets.ts";
 import type { TrainingSettings } from "../training/settings.ts";
 import { type NetworkProbe, type Probe, XAI_BATCH } from "./calibration.ts";
 
@@ -42,15 +50,15 @@ function candidates(training: TrainingSettings): number {
 function networkProbes(
   kind: "classifier" | "segmenter",
   network: PluginSettings,
-  channels: number,
+  shape: { channels: number; classes: number },
   counts: CohortCounts,
   batch: number,
 ) {
   const base = {
     kind,
     network,
-    inputShape: [counts.size, counts.size, channels] as const,
-    numClasses: kind === "classifier" ? DIAGNOSES.length : SEGMENTATION_CLASSES.length,
+    inputShape: [counts.size, counts.size, shape.channels] as const,
+    numClasses: shape.classes,
     batch,
   };
   return {
@@ -59,25 +67,36 @@ function networkProbes(
   };
 }
 
+/** Input channels and classes of a classifier for its input and target. */
+function classifierShape(input: ClassifierInput, target: ClassifierTarget) {
+  return { channels: inputChannelCount(input), classes: TARGET_CLASSES[target].length };
+}
+
 function classifierProbes(step: ClassifierStep, counts: CohortCounts) {
-  const { classifier, training } = step.settings;
-  return networkProbes("classifier", classifier, 1, counts, training.batchSize);
+  const { classifier, training, input, target } = step.settings;
+  const shape = classifierShape(input, target);
+  return networkProbes("classifier", classifier, shape, counts, training.batchSize);
 }
 
 function segmenterProbes(step: SegmenterStep, counts: CohortCounts) {
   const { segmenter, training, channels } = step.settings;
-  return networkProbes("segmenter", segmenter, channels.length, counts, training.batchSize);
+  const shape = { channels: channels.length, classes: SEGMENTATION_CLASSES.length };
+  return networkProbes("segmenter", segmenter, shape, counts, training.batchSize);
 }
 
-function camProbe(step: CamStep, counts: CohortCounts): NetworkProbe {
+/** The saliency probe of a classifier-based source step; undefined for other sources. */
+function camProbe(step: SourceStep, counts: CohortCounts): NetworkProbe | undefined {
+  const { classifier, xai } = step.settings;
+  if (!classifier || !xai) return undefined;
+  const { channels, classes } = classifierShape(classifier.input, classifier.target);
   return {
     what: "xai",
     kind: "classifier",
-    network: step.settings.network,
-    inputShape: [counts.size, counts.size, 1],
-    numClasses: DIAGNOSES.length,
+    network: classifier.network,
+    inputShape: [counts.size, counts.size, channels],
+    numClasses: classes,
     batch: XAI_BATCH,
-    xai: step.settings.xai,
+    xai,
   };
 }
 
@@ -88,8 +107,10 @@ export function probesOf(step: Step, counts: CohortCounts): Probe[] {
       return Object.values(classifierProbes(step, counts));
     case "segmenter":
       return Object.values(segmenterProbes(step, counts));
-    case "cam":
-      return [camProbe(step, counts)];
+    case "source": {
+      const probe = camProbe(step, counts);
+      return probe ? [probe] : [];
+    }
     case "prior":
       return [{ what: "postprocess", chain: step.settings.chain, size: counts.size }];
     default:
@@ -112,8 +133,8 @@ function trainingSeconds(
 
 /**
  * Expected seconds of `step` (undefined when a timing is missing). Data steps cost what
- * `dataSeconds` says (measured when the data was prepared); split and population steps
- * are counted as free.
+ * `dataSeconds` says (measured when the data was prepared); split steps and sources without
+ * a classifier (motion, population, constant) are counted as free.
  */
 export function stepSeconds(
   step: Step,
@@ -126,21 +147,20 @@ export function stepSeconds(
     case "data":
       return dataSeconds;
     case "split":
-    case "population":
       return 0;
     case "prior": {
       const perMap = lookup(probesOf(step, counts)[0]);
       return perMap === undefined ? undefined : perMap * counts.slices;
     }
-    case "cam": {
-      const perBatch = lookup(camProbe(step, counts));
+    case "source": {
+      const probe = camProbe(step, counts);
+      if (!probe) return 0;
+      const perBatch = lookup(probe);
       if (perBatch === undefined) return undefined;
-      const outOfFold = step.settings.outOfFold
-        ? slicesOf(counts, sampled(counts.train, step.settings.outOfFold.sample?.size))
-        : 0;
-      // Every slice, the out-of-fold training slices again, and the randomisation check.
-      const batches = Math.ceil(counts.slices / XAI_BATCH) + Math.ceil(outOfFold / XAI_BATCH) + 4;
-      return batches * perBatch;
+      // Every slice once (out-of-fold classifiers explain their own), and for a trained
+      // classifier the randomisation check (two batches' worth, with and without training).
+      const check = step.settings.classifier?.trained === undefined ? 0 : 4;
+      return (Math.ceil(counts.slices / XAI_BATCH) + check) * perBatch;
     }
     case "classifier": {
       const probes = classifierProbes(step, counts);
