@@ -232,7 +232,7 @@ Deno.test("slurm: `step` refuses a step whose dependencies are missing (needs no
   const result = await cli(["step", file, cell, "--out", out]);
   assert.equal(result.code, 3);
   assert.match(result.stderr, /cannot run segmenter 1Ch\+CAM @ 100% seed 1 .*not finished/);
-  assert.match(result.stderr, /cam gradcam seed 1 \(cam-\w+\)/);
+  assert.match(result.stderr, /cam prior CAM seed 1 \(source-\w+\)/);
   const unknown = await cli(["step", file, "segmenter-0000", "--out", out]);
   assert.equal(unknown.code, 2);
   assert.match(unknown.stderr, /step segmenter-0000 is not in the plan/);

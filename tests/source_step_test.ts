@@ -137,3 +137,35 @@ Deno.test("sources: the population prior is the mean heart mask of the labelled 
   const expected = populationPrior(trainLabels, index.size, index.size).data;
   assert.deepEqual(Array.from(await mapsOf(sourceOf("population"))), Array.from(expected));
 });
+
+Deno.test("sources: the report gives every source's quality vs the heart at threshold 0.5", async () => {
+  const rows = JSON.parse(
+    await Deno.readTextFile(join(summary.reportDir, "prior_quality.json")),
+  ) as {
+    prior: string;
+    source: string;
+    threshold: number;
+    mean: { iou: number; dice: number };
+    pooled: { iou: number };
+    massInHeart: number;
+    heartShare: number;
+  }[];
+  assert.deepEqual(
+    rows.map((r) => `${r.prior}:${r.source}`).sort(),
+    ["CAM:cam", "CONST:constant", "M:motion", "POP:population", "RND:random-cam"],
+  );
+  for (const r of rows) {
+    assert.equal(r.threshold, 0.5);
+    for (const value of [r.mean.iou, r.mean.dice, r.massInHeart]) {
+      assert.ok(value >= 0 && value <= 1, `${r.prior}: ${value} outside [0, 1]`);
+    }
+  }
+  const row = (prior: string) => rows.find((r) => r.prior === prior)!;
+  // a flat map puts the heart's share of the pixels on the heart; at 0.5 (≥ threshold) it
+  // covers the whole slice, so its pooled IoU is that share too
+  const flat = row("CONST");
+  assert.ok(Math.abs(flat.massInHeart - flat.heartShare) < 1e-6);
+  assert.ok(Math.abs(flat.pooled.iou - flat.heartShare) < 1e-6);
+  assert.ok(row("M").massInHeart > row("M").heartShare, "motion knows where the heart is");
+  assert.ok(row("M").mean.iou > 0);
+});
