@@ -64,6 +64,15 @@ export {
   weightedSum,
 } from "./core/xai/cam_base.ts";
 
+// Prior sources: CAMs of the pipeline's classifier at chosen layers, motion, the population map.
+export { type CamMapOptions, camMapOptions, camMaps, fuseMaps } from "./core/xai/cam_maps.ts";
+export {
+  minMaxScale,
+  type MotionPriorOptions,
+  motionPriors,
+} from "./core/steps/prior/motion_prior.ts";
+export { populationPrior } from "./core/steps/prior/population_prior.ts";
+
 // Backends: starting a tfjs backend safely; a fused segmentation loss for training.
 export { activateBackend, explainMissingKernel } from "./core/backend/activate.ts";
 export {

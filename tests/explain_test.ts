@@ -29,7 +29,9 @@ Deno.test("explain: a run's classifier gives the cam step's maps, as NIfTI and P
 
     const stored = await openStoredRun(out, builtinRegistry(), memoryLogger());
     const data = await loadData(stored.env, stored.graph.steps.find((s) => s.kind === "data")!.id);
-    const cam = stored.graph.steps.find((s) => s.kind === "cam")!;
+    const cam = stored.graph.steps.find((s) =>
+      s.kind === "source" && s.settings.source.plugin === "cam"
+    )!;
     const maps = await loadMaps(stored.env, cam.id);
     const { size } = data.prepared;
     const mine = data.prepared.meta.flatMap((m, i) => m.patientId === "patient002" ? [i] : []);

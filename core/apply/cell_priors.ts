@@ -1,21 +1,19 @@
 /**
  * A cell's prior channels for new slices, computed as the pipeline computed them for its
- * validation and test slices: CAM maps of the stored classifier (trained on all training
- * patients) by the prior's saliency method, the stored population prior, then the prior's
- * post-processing chain.
+ * validation and test slices: the prior source's maps (see `sourceMapsFor`: CAMs of the
+ * stored classifier trained on all training patients, the stored population prior, motion …),
+ * then the prior's post-processing chain.
  *
  * @module
  */
-import { join } from "node:path";
 import { IMAGE_CHANNEL } from "../config/channels.ts";
 import type { StepGraph } from "../plan/planner.ts";
 import type { Step } from "../plan/step.ts";
-import { readFloat32 } from "../run/artifact_store.ts";
 import type { PreparedSlices } from "../steps/data/prepared.ts";
 import type { PriorMaps } from "../steps/data/inputs.ts";
-import { loadClassifier } from "../steps/classifier/classifier_step.ts";
 import { pluginContext, type StepEnv } from "../steps/env.ts";
-import { explainAll, postprocessAll } from "../steps/prior/compute_maps.ts";
+import { postprocessAll } from "../steps/prior/compute_maps.ts";
+import { sourceMapsFor } from "../steps/prior/source_step.ts";
 import { CampriorError } from "../util/errors.ts";
 
 function stepOf(graph: StepGraph, id: string): Step {
@@ -33,22 +31,8 @@ export async function priorMapsFor(
 ): Promise<Float32Array> {
   const step = stepOf(graph, id);
   switch (step.kind) {
-    case "cam": {
-      const { settings } = step;
-      const network = await loadClassifier(env, settings.classifier);
-      try {
-        const context = pluginContext(env, settings.seed);
-        return await explainAll(env.registry, settings.xai, context, network, slices);
-      } finally {
-        network.model.dispose();
-      }
-    }
-    case "population": {
-      const map = await readFloat32(join(env.store.dir(step.id), "map.f32"));
-      const maps = new Float32Array(slices.count * map.length);
-      for (let i = 0; i < slices.count; i++) maps.set(map, i * map.length);
-      return maps;
-    }
+    case "source":
+      return await sourceMapsFor(env, step, slices);
     case "prior": {
       const source = await priorMapsFor(env, graph, step.settings.source, slices);
       const context = pluginContext(env, step.settings.seed);

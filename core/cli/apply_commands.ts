@@ -71,14 +71,16 @@ function classifierStep(run: StoredRun, id: string | undefined): ClassifierStep 
   return step;
 }
 
-/** The saliency method: `--xai`, else the one the experiment's first CAM step used. */
+/** The saliency method: `--xai`, else the one the experiment's first CAM source used. */
 function xaiRef(registry: Registry, name: string | undefined, steps: readonly Step[]): ResolvedRef {
   if (name !== undefined) {
     const options = registry.parseOptions("xai", name, {}, "--xai") as Record<string, unknown>;
     return { plugin: name, options };
   }
-  const cam = steps.find((s) => s.kind === "cam");
-  return cam?.kind === "cam" ? cam.settings.xai : { plugin: "gradcam", options: {} };
+  for (const step of steps) {
+    if (step.kind === "source" && step.settings.xai) return step.settings.xai;
+  }
+  return { plugin: "gradcam", options: {} };
 }
 
 /** `explain [<out>] [--classifier …] --input … --output … [--xai …]`. */

@@ -8,8 +8,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { z } from "zod";
-import type { ClassifierNetwork } from "../plugin/plugin.ts";
-import type { PriorInput } from "../plugin/prior_source.ts";
+import type { ClassifierNetwork, PriorInput } from "../plugin/plugin.ts";
 import { ConfigError, throwIfInterrupted } from "../util/errors.ts";
 import { type LayerSelector, splitAtLayer } from "./layer_split.ts";
 

@@ -6,8 +6,7 @@
  * @module
  */
 import { z } from "zod";
-import { definePlugin, type Map2D } from "../../core/plugin/plugin.ts";
-import { minMaxScale } from "../../core/steps/prior/motion_prior.ts";
+import { definePlugin, type Map2D, minMaxScale } from "../../mod.ts";
 
 /** The `min-max` postprocess plugin. */
 export const minMaxPlugin = definePlugin({

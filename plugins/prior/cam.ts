@@ -6,8 +6,7 @@
  *
  * @module
  */
-import { definePlugin } from "../../core/plugin/plugin.ts";
-import { camMapOptions, camMaps } from "../../core/xai/cam_maps.ts";
+import { camMapOptions, camMaps, definePlugin } from "../../mod.ts";
 
 /** The `cam` prior source. */
 export const camPriorPlugin = definePlugin({

@@ -5,7 +5,7 @@
  * @module
  */
 import { z } from "zod";
-import { definePlugin } from "../../core/plugin/plugin.ts";
+import { definePlugin } from "../../mod.ts";
 
 /** The `constant` prior source. */
 export const constantPriorPlugin = definePlugin({

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { AnyPlugin } from "../../core/plugin/plugin.ts";
+import type { AnyPlugin } from "../../mod.ts";
 import { camPriorPlugin } from "./cam.ts";
 import { constantPriorPlugin } from "./constant.ts";
 import { motionPriorPlugin } from "./motion.ts";

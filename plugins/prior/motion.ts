@@ -7,8 +7,7 @@
  * @module
  */
 import { z } from "zod";
-import { definePlugin } from "../../core/plugin/plugin.ts";
-import { motionPriors } from "../../core/steps/prior/motion_prior.ts";
+import { definePlugin, motionPriors } from "../../mod.ts";
 
 /** The `motion` prior source. */
 export const motionPriorPlugin = definePlugin({

@@ -6,9 +6,7 @@
  * @module
  */
 import { z } from "zod";
-import { definePlugin } from "../../core/plugin/plugin.ts";
-import { ConfigError } from "../../core/util/errors.ts";
-import { populationPrior } from "../../core/steps/prior/population_prior.ts";
+import { ConfigError, definePlugin, populationPrior } from "../../mod.ts";
 
 /** The `population` prior source. */
 export const populationPriorPlugin = definePlugin({

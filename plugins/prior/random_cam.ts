@@ -5,8 +5,7 @@
  *
  * @module
  */
-import { definePlugin } from "../../core/plugin/plugin.ts";
-import { camMapOptions, camMaps } from "../../core/xai/cam_maps.ts";
+import { camMapOptions, camMaps, definePlugin } from "../../mod.ts";
 
 /** The `random-cam` prior source. */
 export const randomCamPriorPlugin = definePlugin({

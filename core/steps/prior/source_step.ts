@@ -15,7 +15,7 @@ import type {
   PriorInput,
   PriorSourceInstance,
 } from "../../plugin/plugin.ts";
-import { writeArray } from "../../run/artifact_store.ts";
+import { readFloat32, writeArray } from "../../run/artifact_store.ts";
 import { CampriorError } from "../../util/errors.ts";
 import { spearman } from "../../xai/cam_quality.ts";
 import { classifierInputTensor } from "../classifier/classifier_inputs.ts";
@@ -132,16 +132,64 @@ async function randomisationCheck(
   }
 }
 
+function createSource(env: StepEnv, settings: SourceSettings) {
+  const { plugin, options } = settings.source;
+  return env.registry.get("prior", plugin).create(options, pluginContext(env, settings.seed ?? 0));
+}
+
+/**
+ * A finished source's maps of new slices, one per slice, as the pipeline made them for its
+ * test slices: from the classifier trained on all training patients (or the seed's
+ * untrained one), or the stored map of a source that learned from the labelled patients.
+ */
+export async function sourceMapsFor(
+  env: StepEnv,
+  step: SourceStep,
+  slices: PreparedSlices,
+): Promise<Float32Array> {
+  const { settings } = step;
+  const pixels = slices.size * slices.size;
+  const repeat = (map: Float32Array) => {
+    const maps = new Float32Array(slices.count * pixels);
+    for (let i = 0; i < slices.count; i++) maps.set(map, i * pixels);
+    return maps;
+  };
+  if (settings.labels) {
+    const map = await readFloat32(join(env.store.dir(step.id), "map.f32")).catch(() => {
+      throw new CampriorError(
+        `${step.label}: prior source "${settings.source.plugin}" learned per-slice maps from ` +
+          `the labelled patients; they cannot be made for new slices`,
+      );
+    });
+    if (map.length !== pixels) {
+      throw new CampriorError(`${step.label}: stored map has ${map.length} values, not ${pixels}`);
+    }
+    return repeat(map);
+  }
+  const instance = await createSource(env, settings);
+  const network = settings.classifier === undefined
+    ? undefined
+    : settings.classifier.trained !== undefined
+    ? await loadClassifier(env, settings.classifier.trained)
+    : await untrained(env, settings, settings.seed!, slices.size);
+  try {
+    const all = slices.meta.map((_m, i) => i);
+    const classifier = network &&
+      await priorClassifier(env, settings, slices, [{ network, slices: all }]);
+    const maps = await instance.maps({ slices, signal: env.signal, classifier });
+    checkMaps(maps, settings, slices);
+    return maps.length === pixels ? repeat(maps) : maps;
+  } finally {
+    network?.model.dispose();
+  }
+}
+
 /** Computes a prior source's maps of every slice and stores them. */
 export async function runSourceStep(env: StepEnv, step: SourceStep): Promise<void> {
   const { settings } = step;
   const data = await loadData(env, settings.data);
   const { prepared } = data;
-  const { plugin, options } = settings.source;
-  const instance = await env.registry.get("prior", plugin).create(
-    options,
-    pluginContext(env, settings.seed ?? 0),
-  );
+  const instance = await createSource(env, settings);
   const input: { -readonly [K in keyof PriorInput]: PriorInput[K] } = {
     slices: prepared,
     signal: env.signal,
