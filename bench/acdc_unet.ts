@@ -98,15 +98,15 @@ async function evaluate(
   slices: readonly Slice[],
 ): Promise<VolumeDiceReport> {
   const labels = await predictBatched(model, val.data.inputs, 16, (p) => tf.argMax(p, -1));
-  return volumeDice(val.prepared, slices, Uint8Array.from(labels), NUM_CLASSES);
+  return volumeDice(val.prepared, slices, Uint8Array.from(labels));
 }
 
 function line(report: EpochReport, dice: VolumeDiceReport, elapsed: number): string {
-  const perClass = dice.native.dicePerClass.slice(1).map((d) => d.toFixed(3)).join("/");
+  const perClass = dice.native.dice.map((d) => d.toFixed(3)).join("/");
   return `epoch ${report.epoch}/${report.epochs} loss ${report.loss.toFixed(4)} ` +
     `train ${report.seconds.toFixed(0)}s total ${(elapsed / 60).toFixed(1)}min | ` +
-    `val fg mean Dice per volume: native ${dice.native.foregroundMeanDice.toFixed(4)} ` +
-    `(RV/MYO/LV ${perClass}), ${num("size")}px ${dice.prepared.foregroundMeanDice.toFixed(4)}`;
+    `val fg mean Dice per volume: native ${dice.native.foregroundDice.toFixed(4)} ` +
+    `(RV/MYO/LV ${perClass}), ${num("size")}px ${dice.prepared.foregroundDice.toFixed(4)}`;
 }
 
 async function main() {
@@ -151,7 +151,8 @@ async function main() {
       const dice = await evaluate(model, val, slices.val);
       const elapsed = (performance.now() - started) / 1000;
       console.log(line(report, dice, elapsed));
-      history.push({ ...report, elapsedSeconds: elapsed, dice });
+      const { prepared, native } = dice;
+      history.push({ ...report, elapsedSeconds: elapsed, dice: { prepared, native } });
       await Deno.writeTextFile(args.out!, JSON.stringify({ config, history }, null, 1));
     },
   });

@@ -32,53 +32,84 @@ async function reportOfSmallGrid(): Promise<string> {
     progress: silentProgress,
   });
   assert.equal(summary.failed.length, 0);
+  assert.equal(summary.report.index, join(summary.reportDir, "index.html"));
   return summary.reportDir;
 }
 
 const reportDir = reportOfSmallGrid();
 
-Deno.test("report: results, Table 1, comparisons, figures and prior quality are written", async () => {
+const readJson = async (dir: string, name: string) =>
+  JSON.parse(await Deno.readTextFile(join(dir, name)));
+
+Deno.test("report: results and volumes CSVs, both tables, comparisons, flags", async () => {
   const dir = await reportDir;
-  const results = JSON.parse(await Deno.readTextFile(join(dir, "results.json")));
+  const results = await readJson(dir, "results.json");
   assert.equal(results.length, 12);
   const csv = (await Deno.readTextFile(join(dir, "results.csv"))).trim().split("\n");
   assert.equal(csv.length, 13);
-  assert.match(csv[0], /^recipe,channels,sampleSize,seed,backend,status,meanIoUWithBackground,/);
-  const table = await Deno.readTextFile(join(dir, "table1.md"));
-  assert.match(table, /including background/);
-  assert.match(table, /\| 100% \| .* ± .*\|/);
-  assert.match(table, /\| Average \|/);
-  assert.equal((table.match(/\*\*/g) ?? []).length, 2 * 3, "one best value per row");
-  const comparisons = JSON.parse(await Deno.readTextFile(join(dir, "comparisons.json")));
+  assert.match(csv[0], /^recipe,channels,sampleSize,sizeLabel,trainPatients,valPatients,/);
+  assert.match(csv[0], /,meanIoUWithBackground,fgDice,dice_RV,dice_MYO,dice_LV,hd95,/);
+  assert.match(csv[1], /,100% \(15 pts\),15,/, "15 of the 25 tiny patients train");
+  const volumes = (await Deno.readTextFile(join(dir, "volumes.csv"))).trim().split("\n");
+  assert.match(volumes[0], /^recipe,sampleSize,trainPatients,seed,patient,phase,structure,dice,/);
+  // 12 cells × 5 test patients × 2 phases × 3 structures
+  assert.equal(volumes.length - 1, 12 * 5 * 2 * 3);
+  assert.ok(volumes.slice(1).every((line) => /,px,/.test(line)), "tiny data has no spacing");
+  const tables = await Deno.readTextFile(join(dir, "tables.md"));
+  assert.match(tables, /Table 1: Mean IoU over the 4 classes including background/);
+  assert.match(tables, /Table 2a: Mean Dice over RV, MYO and LV per 3-D volume/);
+  assert.match(tables, /Table 2b: 95th-percentile Hausdorff distance in px/);
+  assert.match(tables, /\| 100% \(15 pts\) \| .* ± .*\|/);
+  const comparisons = await readJson(dir, "comparisons.json");
   assert.deepEqual(
     comparisons.map((c: { proposed: string; baseline: string; sampleSize: number }) =>
       `${c.proposed}/${c.baseline}/${c.sampleSize}`
     ),
     ["1Ch+CAM/1Ch/100", "1Ch+CAM/1Ch/50", "1Ch+POP/1Ch/100", "1Ch+POP/1Ch/50"],
   );
-  assert.ok(comparisons.every((c: { wilcoxon: { pValue: number } }) => c.wilcoxon.pValue <= 1));
-  const svg = await Deno.readTextFile(join(dir, "figure2.svg"));
-  assert.match(svg, /^<svg/);
-  assert.match(svg, /Relative difference/);
-  const png = decode(await Deno.readFile(join(dir, "figure3.png")));
-  assert.equal(png.width, 5 * (128 + 4) - 4, "five 128-pixel columns");
-  const quality = JSON.parse(await Deno.readTextFile(join(dir, "prior_quality.json")));
-  assert.ok(
-    quality.some((q: { prior: string; randomisationSpearman?: number }) =>
-      q.prior === "CAM" && typeof q.randomisationSpearman === "number"
+  // Random splits: each seed tests 5 patients; a patient tested in both is averaged, not doubled.
+  const tested = new Set(
+    results.flatMap((r: { perPatient: { patientId: string }[] }) =>
+      r.perPatient.map((p) => p.patientId)
     ),
   );
+  for (const c of comparisons) {
+    assert.equal(c.patients, tested.size, "distinct test patients over both seeds");
+    assert.deepEqual(c.seeds, [1, 2]);
+    assert.ok(c.pHolm >= c.wilcoxon.pValue);
+  }
+  const flags: { kind: string; subject: string; message: string }[] = await readJson(
+    dir,
+    "flags.json",
+  );
+  const ties = comparisons.filter((c: { verdict: string }) => !/better|worse/.test(c.verdict));
+  assert.ok(flags.filter((f) => f.kind === "tie").length >= ties.length, "every tie is flagged");
+  assert.ok(flags.every((f) => f.subject.length > 0 && f.message.length > 0));
+  const svg = await Deno.readTextFile(join(dir, "figure2.svg"));
+  assert.match(svg, /^<svg/);
+  assert.match(svg, /prior added to the same image channels/);
+  assert.match(await Deno.readTextFile(join(dir, "learning_curve.svg")), /labelled patients/);
+  assert.match(await Deno.readTextFile(join(dir, "training_curves.svg")), /^<svg/);
+  const png = decode(await Deno.readFile(join(dir, "figure3.png")));
+  assert.equal(png.width, 5 * (128 + 4) - 4, "five 128-pixel columns");
+  const quality = await readJson(dir, "prior_quality.json");
   assert.ok(
-    quality.some((q: { prior: string; sampleSize?: number }) =>
-      q.prior === "POP" && q.sampleSize === 50
+    quality.some((q: { prior: string; randomisationSpearman?: number; recipes: string[] }) =>
+      q.prior === "CAM" && typeof q.randomisationSpearman === "number" &&
+      q.recipes.includes("1Ch+CAM")
     ),
   );
   for (const q of quality as { prior: string; source: string; massInHeart: number }[]) {
     assert.equal(q.source, q.prior === "CAM" ? "cam" : "population");
     assert.ok(q.massInHeart >= 0 && q.massInHeart <= 1, `${q.prior}: mass on heart`);
   }
+  assert.ok(quality.every((q: { populationIou: number }) => Number.isFinite(q.populationIou)));
   const html = await Deno.readTextFile(join(dir, "index.html"));
   assert.ok(html.includes("report &#60;test&#62; &#38; figures"), "text is escaped");
+  assert.ok(html.indexOf('id="flags"') < html.indexOf("<h2>Table 1</h2>"), "flags first");
+  for (const part of ["Table 2a", "learning_curve.svg", "volumes.csv", 'id="classifier"']) {
+    assert.ok(html.includes(part), part);
+  }
 });
 
 Deno.test("report: index.html renders in headless Chromium without console errors", async () => {
@@ -91,7 +122,7 @@ Deno.test("report: index.html renders in headless Chromium without console error
     return;
   }
   const visit = await visitPage(chromium, `file://${join(dir, "index.html")}`);
-  assert.deepEqual(visit.errors, []);
+  assert.deepEqual(visit.errors, [], "no console errors, no failed loads");
   assert.equal(visit.title, "report-test — camprior report");
   await Deno.writeFile(join(dir, "screenshot.png"), visit.screenshot);
   const shot = decode(visit.screenshot);

@@ -1,6 +1,6 @@
 /**
- * `experiment run`: runs the grid with progress, then prints Table 1, the step totals and
- * the path of the report page.
+ * `experiment run`: runs the grid with progress, then prints the sanity flags, Table 1, the
+ * headline, the step totals and, last, the path of the report page.
  *
  * @module
  */
@@ -13,7 +13,8 @@ import type { Registry } from "../plugin/registry.ts";
 import { snapshotExperiment } from "../config/snapshot.ts";
 import type { ProgressOptions } from "./progress_bar.ts";
 import { terminalProgress } from "./progress_bar.ts";
-import { table1, table1Markdown } from "../report/table1.ts";
+import { flagsText } from "../report/flags_view.ts";
+import { tableMarkdown } from "../report/table1.ts";
 import { dryRunExperiment, runExperiment, type RunSummary } from "../run/runner.ts";
 import { silentProgress } from "../util/progress.ts";
 
@@ -53,16 +54,18 @@ export async function runCommand(input: RunCommandInput, registry: Registry): Pr
       failFast: input.failFast,
       source,
     });
+    const { model, index } = summary.report;
     console.log(`\n${experiment.name} on ${summary.backend} (${summary.backendDescription})\n`);
-    console.log(table1Markdown(table1(summary.results)));
+    console.log(flagsText(model.flags) + "\n");
+    console.log(tableMarkdown(model.table1, "Table 1"));
+    console.log(`\n${model.headline}`);
     console.log(`\n${stepTotals(summary)}`);
-    console.log(`report: ${join(summary.reportDir, "index.html")}`);
     console.log(`logs: ${join(outDir, "logs")}/<step-id>.log; status: experiment status ${outDir}`);
     for (const failed of summary.failed) {
-      console.error(
-        `failed: ${failed.recipe} @ ${failed.sampleSize}% seed ${failed.seed}: ${failed.error}`,
-      );
+      const size = model.labels.get(failed.sampleSize) ?? `${failed.sampleSize}%`;
+      console.error(`failed: ${failed.recipe} @ ${size} seed ${failed.seed}: ${failed.error}`);
     }
+    console.log(`report: ${index}`);
     return summary.failed.length > 0 ? 1 : 0;
   } catch (error) {
     if (controller.signal.aborted && error instanceof CampriorError) {

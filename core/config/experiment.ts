@@ -69,6 +69,7 @@ export interface Experiment {
   readonly report: {
     readonly comparisons: readonly Comparison[];
     readonly examples: number;
+    readonly metric: ExperimentFile["report"]["metric"];
   };
   /** The executor plugin that runs the steps; not part of any step id. */
   readonly executor: ResolvedRef;
@@ -78,6 +79,13 @@ export interface Experiment {
 export interface Comparison {
   readonly proposed: string;
   readonly baseline: string;
+  /**
+   * Which of the paper's Figure 2 panels the pair belongs to: `same-width` (a recipe with a
+   * prior against the image-only recipe of as many channels, e.g. 1Ch+CAM* vs 2Ch),
+   * `added-prior` (against the same image channels without the prior, e.g. 3Ch+CAM* vs
+   * 3Ch); absent for pairs the experiment file names.
+   */
+  readonly kind?: "same-width" | "added-prior";
 }
 
 /** Changes the command line applies on top of the file. */
@@ -221,7 +229,11 @@ function resolveExperiment(file: ExperimentFile, registry: Registry): Experiment
     priorsFrom: file.priorsFrom,
     segmenter: { ...segmenter!, training: file.segmenter.training },
     grid: { recipes: recipes as ChannelRecipe[], sampleSizes: file.grid.sampleSizes },
-    report: { comparisons: comparisons!, examples: file.report.examples },
+    report: {
+      comparisons: comparisons!,
+      examples: file.report.examples,
+      metric: file.report.metric,
+    },
     executor: executor!,
   };
 }
@@ -374,15 +386,27 @@ function resolveComparisons(
   return defaultComparisons(recipes.filter((r) => r !== undefined));
 }
 
-/** Each recipe with priors against an image-only recipe of equal width, else equal images. */
+/**
+ * The paper's two comparisons of each recipe with priors, where the grid has the baseline:
+ * against the image-only recipe of equal width (Figure 2a), and against the recipe with the
+ * same image channels and no prior (Figure 2b).
+ */
 export function defaultComparisons(recipes: readonly ChannelRecipe[]): Comparison[] {
   const imageOnly = (count: number) =>
     recipes.find((r) => priorsOf(r).length === 0 && r.channels.length === count);
-  return recipes.flatMap((recipe) => {
+  return recipes.flatMap((recipe): Comparison[] => {
     if (priorsOf(recipe).length === 0) return [];
     const images = recipe.channels.filter((c) => c === IMAGE_CHANNEL).length;
-    const baseline = imageOnly(recipe.channels.length) ?? imageOnly(images);
-    return baseline ? [{ proposed: recipe.name, baseline: baseline.name }] : [];
+    const sameWidth = imageOnly(recipe.channels.length);
+    const withoutPrior = imageOnly(images);
+    return [
+      ...(sameWidth
+        ? [{ proposed: recipe.name, baseline: sameWidth.name, kind: "same-width" as const }]
+        : []),
+      ...(withoutPrior
+        ? [{ proposed: recipe.name, baseline: withoutPrior.name, kind: "added-prior" as const }]
+        : []),
+    ];
   });
 }
 

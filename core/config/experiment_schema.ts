@@ -17,6 +17,9 @@ import { boundedNumber } from "../util/zod_format.ts";
 import { CLASSIFIER_INPUTS } from "../steps/classifier/classifier_inputs.ts";
 import { CLASSIFIER_TARGETS } from "../steps/classifier/classifier_targets.ts";
 
+/** Headline metrics a report can use (`report.metric`; see `core/report/report_metric.ts`). */
+export const REPORT_METRICS = ["meanIoU", "foregroundDice", "hd95"] as const;
+
 const pluginName = z.string().regex(/^[A-Za-z0-9][\w.+-]*$/, {
   error: (issue) => `expected a plugin name, got ${JSON.stringify(issue.input)}`,
 }).describe("name of a registered plugin (`deno task experiment plugins` lists them)");
@@ -154,7 +157,11 @@ export const experimentFileSchema = z.strictObject({
     ),
     val: boundedNumber(0, 0.9).default(0.2).describe("share of the patients for validation"),
     test: boundedNumber(0, 0.9).default(0.2).describe("share of the patients held out as test"),
-  }).default({ mode: "random", val: 0.2, test: 0.2 })
+    validation: z.enum(["shrink", "full"]).default("shrink").describe(
+      "shrink: each cell validates (early stopping, kept weights) on its sample size's share of " +
+        "the validation patients, at least one; full: every cell on all of them",
+    ),
+  }).default({ mode: "random", val: 0.2, test: 0.2, validation: "shrink" })
     .describe("patient-level train / validation / test split"),
   classifier: classifierSchema,
   xai: pluginRefSchema.default({ plugin: "gradcam", options: {} })
@@ -200,10 +207,16 @@ export const experimentFileSchema = z.strictObject({
       baseline: z.string().describe("recipe name it is compared against"),
     })).optional().describe(
       "recipe pairs to compare (Figure 2, Wilcoxon tests); default: each prior recipe " +
-        "against the image-only recipe with as many channels, else with as many images",
+        "against the image-only recipe with as many channels (Figure 2a) and against the same " +
+        "image channels without the prior (Figure 2b)",
     ),
     examples: boundedNumber(1, 32, true).default(4).describe("example slices in Figure 3"),
-  }).default({ examples: 4 }).describe("what the report compares and shows"),
+    metric: z.enum(REPORT_METRICS).default("meanIoU").describe(
+      "headline of Table 1, Figure 2 and the comparisons: meanIoU (the paper's, 4 classes with " +
+        "background, pooled at the network's resolution), or per 3-D volume at native " +
+        "resolution foregroundDice or hd95",
+    ),
+  }).default({ examples: 4, metric: "meanIoU" }).describe("what the report compares and shows"),
   executor: executorRefSchema.default({ plugin: "local", options: {} }).describe(
     "where the steps run: an executor plugin (local: this process, the default; slurm: " +
       'batch jobs on a cluster) by name or { plugin, options }; { "type": "slurm", … } works too',

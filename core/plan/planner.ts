@@ -34,7 +34,7 @@ import {
 export type { StepGraph } from "./step.ts";
 
 /** Bumped when the classifier artifact's format changes. */
-const CLASSIFIER_ARTIFACT = "tfjs-checkpoint-1";
+const CLASSIFIER_ARTIFACT = "tfjs-checkpoint-2-test-predictions";
 
 /** Bumped when how a sample size picks its patients changes (`core/steps/split/allocation.ts`). */
 const SAMPLING = "exact-nested-1";
@@ -43,7 +43,10 @@ const SAMPLING = "exact-nested-1";
 const SEGMENTER_ARTIFACT = "tfjs-checkpoint-1";
 
 /** Bumped when the evaluation itself changes (metrics added or fixed). */
-const EVALUATION_VERSION = "1";
+const EVALUATION_VERSION = "2-volumes";
+
+/** Bumped when what the data artifact holds changes. */
+const DATA_ARTIFACT = "native-labels-1";
 
 /**
  * Builds the step graph; `backend` (the backend plugin's name) is part of the ids of steps
@@ -71,6 +74,7 @@ class Planner {
     this.#data = this.#add("data", `data ${experiment.dataset.plugin}`, [], {
       dataset: this.#plugin("dataset", experiment.dataset),
       preprocess: resolvePreprocess(experiment.preprocess),
+      artifact: DATA_ARTIFACT,
     });
   }
 
@@ -103,14 +107,20 @@ class Planner {
     };
   }
 
-  #sample(size: number): Sampling {
-    return { size, method: SAMPLING };
+  /** A sample size's drawing; `validated` steps also say which validation patients they use. */
+  #sample(size: number, validated: boolean): Sampling {
+    const sample = { size, method: SAMPLING };
+    return validated ? { ...sample, validation: this.experiment.split.validation } : sample;
   }
 
   split(seed: number): SplitStep {
     return this.#add<SplitStep>("split", `split seed ${seed}`, [this.#data.id], {
       data: this.#data.id,
-      split: this.experiment.split,
+      split: {
+        mode: this.experiment.split.mode,
+        val: this.experiment.split.val,
+        test: this.experiment.split.test,
+      },
       seed,
     });
   }
@@ -122,7 +132,7 @@ class Planner {
     fold?: number,
   ): ClassifierStep {
     const { priorsFrom } = this.experiment;
-    const sample = classifier.trainOn === "sample" ? this.#sample(size) : undefined;
+    const sample = classifier.trainOn === "sample" ? this.#sample(size, true) : undefined;
     const split = this.split(seed);
     const what =
       `${classifier.plugin}${classifier.input === "slice" ? "" : ` ${classifier.input}`}` +
@@ -196,7 +206,7 @@ class Planner {
     }
     if (needs.labels) {
       const split = this.split(seed);
-      settings.labels = { split: split.id, sample: this.#sample(size) };
+      settings.labels = { split: split.id, sample: this.#sample(size, false) };
       deps.push(split.id);
     }
     if (needs.classifier || needs.labels) settings.seed = seed;
@@ -244,7 +254,7 @@ class Planner {
         channels,
         segmenter: this.#plugin("segmenter", segmenter),
         training: segmenter.training,
-        sample: this.#sample(size),
+        sample: this.#sample(size, true),
         seed,
         backend: this.backend,
         evaluation: EVALUATION_VERSION,

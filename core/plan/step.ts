@@ -37,6 +37,8 @@ interface StepOf<K extends string, S> {
 export interface DataSettings {
   readonly dataset: PluginSettings;
   readonly preprocess: ResolvedPreprocess;
+  /** Version of what the artifact holds (bumped when it changes, e.g. native labels added). */
+  readonly artifact: string;
 }
 
 /** Split the patients into train/val/test for a seed. */
@@ -52,6 +54,11 @@ export interface Sampling {
   readonly size: number;
   /** Version of the drawing procedure (bumped when it changes). */
   readonly method: string;
+  /**
+   * `shrink`: validate on the same share of the validation patients (at least one);
+   * `full`: on all of them. Absent for steps that use no validation patients.
+   */
+  readonly validation?: "shrink" | "full";
 }
 
 /** Train a classifier (diagnosis, or a free target) on what its `input` shows of a slice. */

@@ -38,6 +38,8 @@ export interface Slice {
   readonly label: Uint8Array;
   /** In-plane voxel spacing in mm `[row, column]`, when known. */
   readonly spacing?: readonly [number, number];
+  /** Distance between neighbouring slices of the stack in mm, when known. */
+  readonly sliceSpacing?: number;
 }
 
 /** A patient-level split given by the data source (e.g. list files). */

@@ -1,11 +1,20 @@
 /**
- * Table 1 in the paper's layout: rows are sample sizes, columns are channel recipes, values
- * are mean IoU over the 4 classes including background, mean over seeds ± 95% CI; the best
- * value per row is marked and an Average row closes the table. Markdown and HTML.
+ * Result tables in the paper's layout: rows are sample sizes (`15% (10 pts)`), columns are
+ * channel recipes, values are a metric's mean over seeds ± 95% CI, and an Average row closes
+ * the table. Table 1 shows the report's headline metric (the paper's mean IoU by default),
+ * Table 2 the ACDC metrics (foreground Dice, HD95 per volume).
+ *
+ * A row's best value is bold only when it means something: its cell did not collapse and
+ * it beats the runner-up over test patients (paired Wilcoxon p < 0.05 and a bootstrap CI
+ * excluding 0). Otherwise nothing in the row is bold.
  *
  * @module
  */
 import type { CellResult } from "../run/results.ts";
+import { ALPHA } from "./comparisons.ts";
+import { comparePatients, type PatientScores } from "./patient_stats.ts";
+import type { ReportMetric } from "./report_metric.ts";
+import { collapsedKeys } from "./sanity_flags.ts";
 import { mean, meanWithCi } from "./stats.ts";
 
 /** One table cell: mean over seeds and CI half-width (NaN if fewer than two seeds). */
@@ -16,25 +25,65 @@ export interface TableValue {
 }
 
 /** Rows (sample sizes, largest first) × columns (recipes, grid order). */
-export interface Table1 {
+export interface ResultTable {
+  readonly metric: ReportMetric;
   readonly recipes: readonly string[];
   readonly sizes: readonly number[];
+  /** Row labels, e.g. `15% (10 pts)`. */
+  readonly labels: readonly string[];
   readonly rows: readonly (readonly TableValue[])[];
   readonly average: readonly TableValue[];
+  /** Column index to bold per row, or -1. */
+  readonly bold: readonly number[];
 }
 
-/** The caption shared by every rendering. */
-export const TABLE1_CAPTION = "Mean IoU over the 4 classes including background (the paper's " +
-  "Table 1), test patients pooled; mean over seeds ± 95% CI; best per row marked.";
+/** The caption of a table of `metric`. */
+export function tableCaption(metric: ReportMetric): string {
+  return `${metric.description}; mean over seeds ± 95% CI (t over seeds). Bold: best in its ` +
+    `row and better than the runner-up over test patients (paired Wilcoxon p < ${ALPHA}, ` +
+    `bootstrap CI of the difference excluding 0) with no collapsed model; none otherwise.`;
+}
 
-/** Builds the table from cell results. */
-export function table1(results: readonly CellResult[]): Table1 {
+function better(metric: ReportMetric, a: number, b: number): boolean {
+  return metric.higherIsBetter ? a > b : a < b;
+}
+
+/** Column to bold in a row, or -1 (see the module note). */
+function boldIndex(
+  results: readonly CellResult[],
+  metric: ReportMetric,
+  recipes: readonly string[],
+  size: number,
+  row: readonly TableValue[],
+  collapsed: ReadonlySet<string>,
+): number {
+  const order = row.map((v, i) => [v.mean, i] as const).filter(([m]) => Number.isFinite(m))
+    .sort((a, b) => better(metric, a[0], b[0]) ? -1 : better(metric, b[0], a[0]) ? 1 : 0);
+  if (order.length < 2) return -1;
+  const [best, second] = [order[0][1], order[1][1]];
+  if (collapsed.has(`${recipes[best]}\u0000${size}`)) return -1;
+  const scores = (recipe: string) =>
+    new Map<number, PatientScores>(
+      results.filter((r) => r.recipe === recipe && r.sampleSize === size && r.status === "done")
+        .map((r) => [r.seed, metric.patientScores(r)]),
+    );
+  const c = comparePatients(scores(recipes[best]), scores(recipes[second]));
+  const separated = c.ci !== undefined && (c.ci.low > 0 || c.ci.high < 0);
+  return c.wilcoxon && c.wilcoxon.pValue < ALPHA && separated ? best : -1;
+}
+
+/** Builds the table of `metric`; `labels` gives each size's row label. */
+export function resultTable(
+  results: readonly CellResult[],
+  metric: ReportMetric,
+  labels: ReadonlyMap<number, string>,
+): ResultTable {
   const recipes = [...new Set(results.map((r) => r.recipe))];
   const sizes = [...new Set(results.map((r) => r.sampleSize))].sort((a, b) => b - a);
   const value = (size: number, recipe: string): TableValue => {
     const values = results
       .filter((r) => r.sampleSize === size && r.recipe === recipe && r.status === "done")
-      .map((r) => r.meanIoUWithBackground!);
+      .flatMap((r) => metric.cellValue(r) ?? []);
     return values.length === 0
       ? { mean: NaN, halfWidth: NaN, seeds: 0 }
       : { ...meanWithCi(values), seeds: values.length };
@@ -45,44 +94,53 @@ export function table1(results: readonly CellResult[]): Table1 {
     halfWidth: NaN,
     seeds: Math.min(...rows.map((row) => row[c].seeds)),
   }));
-  return { recipes, sizes, rows, average };
+  const collapsed = collapsedKeys(results);
+  return {
+    metric,
+    recipes,
+    sizes,
+    labels: sizes.map((s) => labels.get(s) ?? `${s}%`),
+    rows,
+    average,
+    bold: sizes.map((size, i) => boldIndex(results, metric, recipes, size, rows[i], collapsed)),
+  };
 }
 
-function formatValue(v: TableValue): string {
+function formatValue(v: TableValue, digits: number): string {
   if (!Number.isFinite(v.mean)) return "–";
   return Number.isFinite(v.halfWidth)
-    ? `${v.mean.toFixed(3)} ± ${v.halfWidth.toFixed(3)}`
-    : v.mean.toFixed(3);
+    ? `${v.mean.toFixed(digits)} ± ${v.halfWidth.toFixed(digits)}`
+    : v.mean.toFixed(digits);
 }
 
-function bestIndex(values: readonly TableValue[]): number {
-  let best = -1;
-  values.forEach((v, i) => {
-    if (Number.isFinite(v.mean) && (best < 0 || v.mean > values[best].mean)) best = i;
-  });
-  return best;
-}
-
-function labelledRows(table: Table1): [string, readonly TableValue[]][] {
+function labelledRows(table: ResultTable): [string, readonly TableValue[], number][] {
   return [
-    ...table.sizes.map((size, i) => [`${size}%`, table.rows[i]] as [string, readonly TableValue[]]),
-    ["Average", table.average],
+    ...table.rows.map((row, i) =>
+      [table.labels[i], row, table.bold[i]] as [
+        string,
+        readonly TableValue[],
+        number,
+      ]
+    ),
+    ["Average", table.average, -1],
   ];
 }
 
-/** Markdown rendering; the best value per row in bold. */
-export function table1Markdown(table: Table1): string {
-  const line = (label: string, values: readonly TableValue[]) => {
-    const best = bestIndex(values);
-    const cells = values.map((v, i) => i === best ? `**${formatValue(v)}**` : formatValue(v));
+/** Markdown rendering, bold as decided. */
+export function tableMarkdown(table: ResultTable, title: string): string {
+  const { digits } = table.metric;
+  const line = ([label, values, bold]: [string, readonly TableValue[], number]) => {
+    const cells = values.map((v, i) =>
+      i === bold ? `**${formatValue(v, digits)}**` : formatValue(v, digits)
+    );
     return `| ${label} | ${cells.join(" | ")} |`;
   };
   return [
-    TABLE1_CAPTION,
+    `${title}: ${tableCaption(table.metric)}`,
     "",
     `| sample size | ${table.recipes.join(" | ")} |`,
     `|---|${table.recipes.map(() => "---:").join("|")}|`,
-    ...labelledRows(table).map(([label, values]) => line(label, values)),
+    ...labelledRows(table).map(line),
   ].join("\n");
 }
 
@@ -91,21 +149,22 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-/** HTML rendering; the best value per row in `<strong>`. */
-export function table1Html(table: Table1): string {
-  const line = (label: string, values: readonly TableValue[]) => {
-    const best = bestIndex(values);
+/** HTML rendering, bold as decided. */
+export function tableHtml(table: ResultTable, title: string): string {
+  const { digits } = table.metric;
+  const line = ([label, values, bold]: [string, readonly TableValue[], number]) => {
     const cells = values.map((v, i) => {
-      const text = escapeHtml(formatValue(v));
-      return `<td>${i === best ? `<strong>${text}</strong>` : text}</td>`;
+      const text = escapeHtml(formatValue(v, digits));
+      return `<td>${i === bold ? `<strong>${text}</strong>` : text}</td>`;
     });
     return `<tr><th>${escapeHtml(label)}</th>${cells.join("")}</tr>`;
   };
   const header = table.recipes.map((r) => `<th>${escapeHtml(r)}</th>`).join("");
   return [
-    `<table class="table1"><caption>${escapeHtml(TABLE1_CAPTION)}</caption>`,
+    `<p class="caption"><b>${escapeHtml(title)}</b>: ${escapeHtml(tableCaption(table.metric))}</p>`,
+    `<table class="results" data-metric="${table.metric.name}">`,
     `<thead><tr><th>sample size</th>${header}</tr></thead><tbody>`,
-    ...labelledRows(table).map(([label, values]) => line(label, values)),
+    ...labelledRows(table).map(line),
     "</tbody></table>",
   ].join("\n");
 }

@@ -1,88 +1,94 @@
 /**
- * Writes `<out>/report/`: results.json and results.csv (one row per cell × seed), Table 1
- * (Markdown and HTML), paired comparisons, Figure 2 (SVG), Figure 3 (PNG) and index.html.
+ * Writes `<out>/report/`: index.html, results.json/.csv (one row per cell × seed),
+ * volumes.csv (per volume and structure), Table 1 and 2 (Markdown), comparisons.json,
+ * flags.json, the learning curve, Figure 2 and the training curves (SVG), Figure 3 (PNG and
+ * HTML). Returns the model so the terminal summary says the same as the page.
  *
  * @module
  */
 import { join } from "node:path";
-import { writeTextAtomic } from "../util/atomic_write.ts";
-import type { CellResult } from "../run/results.ts";
-import { SEGMENTATION_CLASSES } from "../plugin/cohort.ts";
-import type { StepGraph } from "../plan/step.ts";
-import type { StepEnv } from "../steps/env.ts";
 import type { Experiment } from "../config/experiment.ts";
-import { compareRecipes } from "./comparisons.ts";
+import type { StepGraph } from "../plan/step.ts";
+import type { CellResult } from "../run/results.ts";
+import type { StepEnv } from "../steps/env.ts";
+import { writeTextAtomic } from "../util/atomic_write.ts";
+import { resultsCsv, volumesCsv } from "./csv.ts";
 import { figure2Svg } from "./figure2.ts";
-import { figure3Png } from "./figure3.ts";
+import { figure3Html, figure3Png } from "./figure3.ts";
 import { figure3Examples, figure3Source } from "./figure3_examples.ts";
+import { loadCellVolumes, loadClassifierRows, loadTrainingCurves } from "./gather.ts";
 import { indexHtml } from "./index_html.ts";
-import { priorQuality, priorQualityHtml } from "./prior_quality.ts";
-import { table1, table1Html, table1Markdown } from "./table1.ts";
+import { learningCurveSvg } from "./learning_curve.ts";
+import { priorQuality } from "./prior_quality.ts";
+import { type ReportModel, reportModel } from "./report_model.ts";
+import { cellName } from "./sanity_flags.ts";
+import { tableMarkdown } from "./table1.ts";
+import { trainingCurvesSvg } from "./training_curves.ts";
 
-const COLUMNS = [
-  "recipe",
-  "channels",
-  "sampleSize",
-  "seed",
-  "backend",
-  "status",
-  "meanIoUWithBackground",
-  "foregroundMeanIoU",
-  "foregroundMeanDice",
-  ...SEGMENTATION_CLASSES.map((c) => `iou_${c}`),
-  ...SEGMENTATION_CLASSES.map((c) => `dice_${c}`),
-  "trainPatients",
-  "testSlices",
-  "epochs",
-  "bestEpoch",
-  "seconds",
-  "error",
-  "id",
-] as const;
-
-function csvField(value: unknown): string {
-  const text = value === undefined ? "" : Array.isArray(value) ? value.join(" ") : String(value);
-  return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+/** The written report. */
+export interface WrittenReport {
+  readonly dir: string;
+  /** Path of `index.html`. */
+  readonly index: string;
+  readonly model: ReportModel;
 }
 
-function csvRow(result: CellResult): string {
-  const perClass = (values: readonly number[] | undefined, prefix: string) =>
-    Object.fromEntries(SEGMENTATION_CLASSES.map((c, i) => [`${prefix}_${c}`, values?.[i]]));
-  const { perPatient: _perPatient, ...flat } = result;
-  const row: Record<string, unknown> = {
-    ...flat,
-    ...perClass(result.iouPerClass, "iou"),
-    ...perClass(result.dicePerClass, "dice"),
-  };
-  return COLUMNS.map((column) => csvField(row[column])).join(",");
-}
-
-/** Results as CSV text with a header row. */
-export function resultsCsv(results: readonly CellResult[]): string {
-  return [COLUMNS.join(","), ...results.map(csvRow)].join("\n") + "\n";
-}
-
-/** Writes every report file into `<out>/report/`; returns the folder. */
+/** Writes every report file into `<out>/report/`. */
 export async function writeReport(
   env: StepEnv,
   experiment: Experiment,
   graph: StepGraph,
   results: readonly CellResult[],
-): Promise<string> {
+  options: { readonly notes?: readonly string[] } = {},
+): Promise<WrittenReport> {
   const dir = join(env.outDir, "report");
   const write = (name: string, text: string) => writeTextAtomic(join(dir, name), text);
-  const table = table1(results);
-  const comparisons = compareRecipes(results, experiment.report.comparisons);
-  await write("results.json", JSON.stringify(results, null, 2));
-  await write("results.csv", resultsCsv(results));
-  await write("table1.md", table1Markdown(table) + "\n");
-  await write("table1.html", table1Html(table) + "\n");
-  await write("comparisons.json", JSON.stringify(comparisons, null, 2));
-  if (comparisons.length > 0) await write("figure2.svg", await figure2Svg(comparisons));
-  const figure3Caption = await writeFigure3(env, experiment.report, graph, results, dir);
   const finished = new Set(results.filter((r) => r.status === "done").map((r) => r.id));
-  const quality = await priorQuality(env, graph, finished);
-  await write("prior_quality.json", JSON.stringify(quality, null, 2));
+  const model = reportModel({
+    results,
+    metric: experiment.report.metric,
+    comparisons: experiment.report.comparisons,
+    classifiers: await loadClassifierRows(env, graph),
+    priors: await priorQuality(env, graph, finished),
+  });
+  const { labels } = model;
+  await write("results.json", JSON.stringify(results, null, 2));
+  await write("results.csv", resultsCsv(results, labels));
+  await write("volumes.csv", volumesCsv(await loadCellVolumes(env, results)));
+  await write(
+    "tables.md",
+    [
+      tableMarkdown(model.table1, "Table 1"),
+      tableMarkdown(model.table2[0], "Table 2a"),
+      tableMarkdown(model.table2[1], "Table 2b"),
+      ...(model.paperTable ? [tableMarkdown(model.paperTable, "Paper's Table 1")] : []),
+    ].join("\n\n") + "\n",
+  );
+  await write("table1.md", tableMarkdown(model.table1, "Table 1") + "\n");
+  await write("comparisons.json", JSON.stringify(model.comparisons, null, 2));
+  await write("flags.json", JSON.stringify(model.flags, null, 2));
+  await write("prior_quality.json", JSON.stringify(model.priors, null, 2));
+  const figures = {
+    figure2: model.comparisons.length > 0,
+    learningCurve: model.curve.length > 0,
+    trainingCurves: false,
+  };
+  if (figures.figure2) {
+    await write(
+      "figure2.svg",
+      await figure2Svg(model.comparisons, model.metric, labels, model.patients),
+    );
+  }
+  if (figures.learningCurve) {
+    await write("learning_curve.svg", await learningCurveSvg(model.curve, model.table2[0].metric));
+  }
+  const curves = await loadTrainingCurves(env, graph, results, (r) => cellName(r, labels));
+  if (curves.length > 0) {
+    await write("training_curves.svg", await trainingCurvesSvg(curves));
+    figures.trainingCurves = true;
+  }
+  const figure3 = await writeFigure3(env, experiment.report, graph, results, dir, labels);
+  const index = join(dir, "index.html");
   await write(
     "index.html",
     indexHtml({
@@ -90,17 +96,17 @@ export async function writeReport(
       description: experiment.description,
       backend: env.backend,
       generated: new Date().toISOString(),
-      table1Html: table1Html(table),
-      comparisons,
-      hasFigure2: comparisons.length > 0,
-      figure3Caption,
-      extraSections: [priorQualityHtml(quality)],
+      model,
+      figures,
+      figure3,
+      validation: experiment.split.validation,
+      notes: options.notes ?? [],
       failed: results.filter((r) => r.status === "failed").map((r) =>
-        `${r.recipe} @ ${r.sampleSize}% seed ${r.seed}: ${r.error}`
+        `${cellName(r, labels)}: ${r.error}`
       ),
     }),
   );
-  return dir;
+  return { dir, index, model };
 }
 
 async function writeFigure3(
@@ -109,7 +115,8 @@ async function writeFigure3(
   graph: StepGraph,
   results: readonly CellResult[],
   dir: string,
-): Promise<string | undefined> {
+  labels: ReadonlyMap<number, string>,
+): Promise<{ caption: string; html: string } | undefined> {
   const source = figure3Source(graph, results, report.comparisons[0]);
   if (!source) return undefined;
   const { examples, size } = await figure3Examples(env, source, report.examples);
@@ -119,6 +126,12 @@ async function writeFigure3(
   await Deno.writeFile(temp, figure3Png(examples, size));
   await Deno.rename(temp, join(dir, "figure3.png"));
   const { proposed, baseline } = source;
-  return `${proposed.recipe.name} vs ${baseline.recipe.name} at ${proposed.settings.sample.size}% ` +
-    `of the patients, seed ${proposed.settings.seed}, test slices with the largest hearts`;
+  const names = { proposed: proposed.recipe.name, baseline: baseline.recipe.name };
+  return {
+    caption: `${names.proposed} vs ${names.baseline} at ` +
+      `${labels.get(proposed.settings.sample.size) ?? `${proposed.settings.sample.size}%`}, ` +
+      `seed ${proposed.settings.seed}, ` +
+      `the test slices with the largest hearts, at the network's resolution`,
+    html: figure3Html(examples, size, names),
+  };
 }

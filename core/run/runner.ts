@@ -12,7 +12,7 @@ import { planSteps } from "../plan/planner.ts";
 import type { StepGraph } from "../plan/step.ts";
 import type { ExecutionRequest, ExecutorInstance, ExperimentSource } from "../plugin/executor.ts";
 import type { Registry } from "../plugin/registry.ts";
-import { writeReport } from "../report/write_report.ts";
+import { writeReport, type WrittenReport } from "../report/write_report.ts";
 import type { StepEnv } from "../steps/env.ts";
 import { ConfigError } from "../util/errors.ts";
 import { type CellResult, collectResults } from "./results.ts";
@@ -22,6 +22,7 @@ import { cachedStepEstimate } from "../estimate/plan_estimate.ts";
 import { RunRecorder } from "./run_record.ts";
 import { runProgressEvents } from "./run_progress.ts";
 import { noStepEvents, type StepEvents } from "./step_events.ts";
+import { duplicateSizes, withoutMergedSizes } from "./distinct_sizes.ts";
 
 export { storeOf } from "./run_setup.ts";
 
@@ -50,6 +51,8 @@ export interface RunSummary {
   readonly failed: readonly CellResult[];
   /** Folder of the written report. */
   readonly reportDir: string;
+  /** The written report: its `index.html` and what it says (flags, tables). */
+  readonly report: WrittenReport;
 }
 
 /** The experiment's executor plugin, created with its options. */
@@ -96,7 +99,8 @@ export async function runExperiment(
   registry: Registry,
   options: RunOptions,
 ): Promise<RunSummary> {
-  const { backend, graph, env } = await setUpRun(experiment, registry, options);
+  const setup = await setUpRun(experiment, registry, options);
+  const { backend, env } = setup;
   options.log.info(`backend: ${backend.name} (${backend.description})`);
   const executor = options.executor ?? await createExecutor(experiment, registry, options);
   const executorName = options.executor ? "custom" : experiment.executor.plugin;
@@ -105,12 +109,31 @@ export async function runExperiment(
     experiment.name,
     backend.name,
     executorName,
-    graph,
+    setup.graph,
   );
   await recorder.start();
   // Cached calibrations give an ETA before a step of each kind has finished.
-  const estimate = await cachedStepEstimate(env, graph).catch(() => undefined);
-  const events = runProgressEvents(options.log, env.store, recorder, graph.steps, estimate);
+  const estimate = await cachedStepEstimate(env, setup.graph).catch(() => undefined);
+  const events = runProgressEvents(options.log, env.store, recorder, setup.graph.steps, estimate);
+  // Sizes that repeat a larger size's patients are dropped before anything trains.
+  const duplicates = await duplicateSizes(env, setup.graph, {
+    runHere: executorName === "local" || executorName === "custom",
+    events,
+  }).catch(async (error) => {
+    await recorder.end();
+    throw error;
+  });
+  const merged = withoutMergedSizes(experiment, duplicates.merged);
+  if (merged.warning) options.log.warn(merged.warning);
+  if (duplicates.unchecked) {
+    options.log.info(
+      `${executorName}: sample sizes are checked for repeated patients once the data and ` +
+        "split steps have finished (from the next run on)",
+    );
+  }
+  const graph = merged.warning
+    ? planSteps(merged.experiment, registry, backend.tfBackend)
+    : setup.graph;
   let execution;
   try {
     execution = await executor.execute(
@@ -120,7 +143,9 @@ export async function runExperiment(
     await recorder.end();
   }
   const results = await collectResults(env, graph, execution.failed);
-  const reportDir = await writeReport(env, experiment, graph, results);
+  const report = await writeReport(env, merged.experiment, graph, results, {
+    notes: merged.warning ? [merged.warning] : [],
+  });
   const finished = [];
   for (const step of graph.steps) if (await env.store.has(step.id)) finished.push(step.id);
   return {
@@ -128,11 +153,12 @@ export async function runExperiment(
     backendDescription: backend.description,
     graph,
     results,
-    computed: execution.computed,
-    reused: execution.reused,
+    computed: [...duplicates.computed, ...execution.computed],
+    reused: execution.reused.filter((id) => !duplicates.computed.includes(id)),
     finished,
     failed: results.filter((r) => r.status === "failed"),
-    reportDir,
+    reportDir: report.dir,
+    report,
   };
 }
 

@@ -7,13 +7,14 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { join } from "node:path";
+import type { SlicePrediction } from "../../metrics/classifier_evaluation.ts";
 import {
   type ClassifierInput,
   classifierInputTensor,
   inputChannelCount,
 } from "./classifier_inputs.ts";
 import { classifierTestMetrics } from "./classifier_metrics.ts";
-import { type ClassifierTarget, TARGET_CLASSES } from "./classifier_targets.ts";
+import { type ClassifierTarget, TARGET_CLASSES, targetLabels } from "./classifier_targets.ts";
 import { predictBatched } from "../../training/predict.ts";
 import { patientSubset } from "../data/subsets.ts";
 import { trainClassifier } from "./train_classifier.ts";
@@ -55,8 +56,23 @@ async function testMetrics(network: ClassifierNetwork, env: StepEnv, step: Class
   const inputs = classifierInputTensor(test, input);
   const probs = await predictBatched(network.model, inputs, 32, (logits) => tf.softmax(logits));
   inputs.dispose();
-  return classifierTestMetrics(test.meta, probs, TARGET_CLASSES[target].length, target);
+  const classes = TARGET_CLASSES[target].length;
+  const metrics = classifierTestMetrics(test.meta, probs, classes, target);
+  // The report's classifier section (patient-level accuracy, AUC CI, confusion matrix) reads
+  // the diagnosis classifier's per-slice predictions.
+  const truth = targetLabels(test.meta, target);
+  const predictions: SlicePrediction[] | undefined = target === "diagnosis"
+    ? test.meta.map((m, i) => ({
+      patientId: m.patientId,
+      truth: truth[i],
+      probabilities: Array.from(probs.subarray(i * classes, (i + 1) * classes)),
+    }))
+    : undefined;
+  return { metrics, predictions };
 }
+
+/** Name of a classifier artifact's per-slice test predictions (for the report). */
+export const CLASSIFIER_PREDICTIONS_FILE = "test_predictions.json";
 
 /**
  * The training and validation patients of a classifier step: all training patients or a
@@ -67,7 +83,7 @@ export function trainingPatients(
   split: PatientSplit,
   { sample, fold, seed }: Pick<ClassifierSettings, "sample" | "fold" | "seed">,
 ): { train: readonly string[]; val: readonly string[] } {
-  const patients = sample === undefined ? split : sampledPatients(data, split, sample.size, seed);
+  const patients = sample === undefined ? split : sampledPatients(data, split, sample, seed);
   if (fold === undefined) return patients;
   const folds = foldsOf(data, patients.train, fold.folds, seed);
   return { train: patients.train.filter((id) => folds.get(id) !== fold.index), val: patients.val };
@@ -105,7 +121,8 @@ export async function runClassifierStep(env: StepEnv, step: ClassifierStep): Pro
     progress.onEpoch,
   ).finally(progress.finish);
   try {
-    const metrics = await testMetrics(trained.network, env, step);
+    const tested = await testMetrics(trained.network, env, step);
+    const metrics = tested?.metrics;
     if (metrics) {
       env.log.info(
         `${step.label}: test ${settings.target} accuracy ${
@@ -121,6 +138,12 @@ export async function runClassifierStep(env: StepEnv, step: ClassifierStep): Pro
         join(dir, "training.json"),
         JSON.stringify({ fit: trained.fit, test: metrics, trainSlices: train.count }, null, 2),
       );
+      if (tested?.predictions) {
+        await Deno.writeTextFile(
+          join(dir, CLASSIFIER_PREDICTIONS_FILE),
+          JSON.stringify(tested.predictions),
+        );
+      }
     });
   } finally {
     trained.network.model.dispose();

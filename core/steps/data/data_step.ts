@@ -1,6 +1,8 @@
 /**
  * The data step: load the cohort with the dataset plugin and preprocess it once; later
- * steps read the stacked slices from the artifact.
+ * steps read the stacked slices from the artifact. It also keeps every slice's label map at
+ * native resolution (`native_labels.u8`, slices one after another), so cells are evaluated
+ * per 3-D volume at native resolution without reading the dataset again.
  *
  * @module
  */
@@ -11,6 +13,7 @@ import { preprocessSlices } from "./preprocess.ts";
 import { readFloat32, readUint8, writeArray } from "../../run/artifact_store.ts";
 import { describeStep, memoized, pluginContext, type StepEnv } from "../env.ts";
 import type { DataStep } from "../../plan/step.ts";
+import { CampriorError } from "../../util/errors.ts";
 
 /** The preprocessed cohort. */
 export interface DataArtifact {
@@ -40,6 +43,7 @@ export async function runDataStep(env: StepEnv, step: DataStep): Promise<void> {
   await env.store.commit(step.id, describeStep(step), async (dir) => {
     await writeArray(join(dir, "images.f32"), prepared.images);
     await writeArray(join(dir, "labels.u8"), prepared.labels);
+    await writeArray(join(dir, NATIVE_LABELS), concatenated(cohort.slices.map((s) => s.label)));
     const index: DataIndex = {
       size: prepared.size,
       count: prepared.count,
@@ -64,5 +68,40 @@ export function loadData(env: StepEnv, id: string): Promise<DataArtifact> {
       labels: await readUint8(join(dir, "labels.u8")),
     };
     return { prepared, patients: index.patients, predefinedSplit: index.predefinedSplit };
+  });
+}
+
+const NATIVE_LABELS = "native_labels.u8";
+
+function concatenated(maps: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(maps.reduce((n, m) => n + m.length, 0));
+  let offset = 0;
+  for (const m of maps) {
+    out.set(m, offset);
+    offset += m.length;
+  }
+  return out;
+}
+
+/**
+ * Native label maps of the data artifact's slices: `(i) =>` slice `i`'s labels at its source
+ * size (read once per run).
+ */
+export function loadNativeLabels(env: StepEnv, id: string): Promise<(index: number) => Uint8Array> {
+  return memoized(env, `${id}:native`, async () => {
+    const { prepared } = await loadData(env, id);
+    const all = await readUint8(join(env.store.dir(id), NATIVE_LABELS));
+    const offsets = [0];
+    for (const m of prepared.meta) {
+      const { height, width } = m.source ?? { height: prepared.size, width: prepared.size };
+      offsets.push(offsets[offsets.length - 1] + height * width);
+    }
+    if (offsets[offsets.length - 1] !== all.length) {
+      throw new CampriorError(
+        `${id}: ${NATIVE_LABELS} holds ${all.length} labels, the slices need ` +
+          `${offsets[offsets.length - 1]}; delete the artifact to rebuild it`,
+      );
+    }
+    return (i: number) => all.subarray(offsets[i], offsets[i + 1]);
   });
 }

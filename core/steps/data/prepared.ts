@@ -12,6 +12,11 @@ export interface SliceSource {
   readonly width: number;
   /** The square region that was resized; absent when the whole slice was. */
   readonly crop?: CropBox;
+  /**
+   * Voxel spacing `[slice, row, column]` in mm, when the data gives in-plane spacing and
+   * the distance between slices; per-volume distances are in voxels ("px") otherwise.
+   */
+  readonly spacing?: readonly [number, number, number];
 }
 
 /** What is known of a prepared slice besides its pixels. */

@@ -152,7 +152,13 @@ export function preprocessSlices(
     const [h, w] = box ? [box.side, box.side] : [height, width];
     images.set(resizeBilinear(image, h, w, size, size), i * pixels);
     labels.set(resizeNearest(label, h, w, size, size), i * pixels);
-    return { ...metaOf(slice), source: { height, width, ...(box ? { crop: box } : {}) } };
+    const spacing = slice.spacing && slice.sliceSpacing
+      ? { spacing: [slice.sliceSpacing, slice.spacing[0], slice.spacing[1]] as const }
+      : {};
+    return {
+      ...metaOf(slice),
+      source: { height, width, ...(box ? { crop: box } : {}), ...spacing },
+    };
   });
   return { size, count: slices.length, images, labels, meta };
 }

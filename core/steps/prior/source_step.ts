@@ -40,7 +40,7 @@ type Groups = { network: ClassifierNetwork; slices: number[] }[];
 async function labelledSlices(env: StepEnv, settings: SourceSettings, data: DataArtifact) {
   const { split: splitId, sample } = settings.labels!;
   const split = await loadSplit(env, splitId);
-  const labelled = sampledPatients(data, split, sample.size, settings.seed!).train;
+  const labelled = sampledPatients(data, split, sample, settings.seed!).train;
   return patientSubset(data.prepared, new Map(), labelled).slices;
 }
 

@@ -1,6 +1,7 @@
 /**
  * The segmenter step, one per grid cell: train on the cell's channels and sample size, then
- * evaluate on the test patients (pooled and per patient) and keep the predictions.
+ * evaluate on the test patients — pooled at the network's resolution (the paper's metric)
+ * and per 3-D volume at native resolution (`volumes.json`) — and keep the predictions.
  *
  * @module
  */
@@ -9,6 +10,8 @@ import { IMAGE_CHANNEL } from "../../config/channels.ts";
 import { SEGMENTATION_CLASSES } from "../../plugin/cohort.ts";
 import type { PreparedSlices } from "../data/prepared.ts";
 import { SegmentationConfusion, segmentationMetrics } from "../../metrics/segmentation.ts";
+import type { VolumeSummary } from "../../metrics/volume_evaluation.ts";
+import { evaluateCellVolumes, type PatientVolumeScores } from "./evaluate_volumes.ts";
 import type { PriorMaps } from "../data/inputs.ts";
 import { patientSubset } from "../data/subsets.ts";
 import { trainSegmenter } from "./train_segmenter.ts";
@@ -30,6 +33,9 @@ export interface PatientMetrics {
   readonly iouPerClass: readonly number[];
 }
 
+/** Name of a cell artifact's per-volume records. */
+export const VOLUMES_FILE = "volumes.json";
+
 /** What a finished cell records in `metrics.json`. */
 export interface CellMetrics {
   readonly meanIoUWithBackground: number;
@@ -44,6 +50,14 @@ export interface CellMetrics {
   readonly epochs: number;
   readonly bestEpoch: number;
   readonly seconds: number;
+  /** Per-volume evaluation at native resolution (absent in artifacts that predate it). */
+  readonly volume?: VolumeSummary;
+  /** Per test patient: means over the patient's volumes (ED, ES). */
+  readonly perPatientVolume?: readonly PatientVolumeScores[];
+  /** Patients with labels this cell trained on and validated on, and its test patients. */
+  readonly trainPatientIds?: readonly string[];
+  readonly valPatientIds?: readonly string[];
+  readonly testPatients?: number;
 }
 
 /** The maps of every prior channel, by the id of the step that made them. */
@@ -83,7 +97,7 @@ export async function runSegmenterStep(env: StepEnv, step: SegmenterStep): Promi
   const data = await loadData(env, settings.data);
   const split = await loadSplit(env, settings.split);
   const priors = await priorMaps(env, settings.channels);
-  const sampled = sampledPatients(data, split, settings.sample.size, settings.seed);
+  const sampled = sampledPatients(data, split, settings.sample, settings.seed);
   const [train, val, test] = [sampled.train, sampled.val, split.test].map((ids) =>
     patientSubset(data.prepared, priors, ids)
   );
@@ -104,6 +118,11 @@ export async function runSegmenterStep(env: StepEnv, step: SegmenterStep): Promi
     progress.onEpoch,
   ).finally(progress.finish);
   const { metrics } = outcome;
+  const volumes = await evaluateCellVolumes(env, settings.data, test.slices, outcome.predictions)
+    .catch((error) => {
+      outcome.model.dispose();
+      throw error;
+    });
   const result: CellMetrics = {
     meanIoUWithBackground: metrics.meanIoUWithBackground,
     foregroundMeanIoU: metrics.foregroundMeanIoU,
@@ -117,14 +136,23 @@ export async function runSegmenterStep(env: StepEnv, step: SegmenterStep): Promi
     epochs: outcome.fit.history.length,
     bestEpoch: outcome.fit.bestEpoch,
     seconds: (performance.now() - started) / 1000,
+    volume: volumes.summary,
+    perPatientVolume: volumes.perPatient,
+    trainPatientIds: sampled.train,
+    valPatientIds: sampled.val,
+    testPatients: split.test.length,
   };
+  const { summary } = volumes;
   env.log.info(
-    `${step.label}: mean IoU incl. background ${result.meanIoUWithBackground.toFixed(3)}`,
+    `${step.label}: mean IoU incl. background ${result.meanIoUWithBackground.toFixed(3)}, ` +
+      `fg Dice per volume ${summary.foregroundDice.toFixed(3)}, HD95 ` +
+      `${summary.meanHd95.toFixed(1)} ${summary.unit} (${summary.volumes} volumes)`,
   );
   await env.store.commit(step.id, describeStep(step), async (dir) => {
     await Deno.writeTextFile(join(dir, "metrics.json"), JSON.stringify(result, null, 2));
     await Deno.writeTextFile(join(dir, "history.json"), JSON.stringify(outcome.fit.history));
     await writeArray(join(dir, "predictions.u8"), outcome.predictions);
+    await Deno.writeTextFile(join(dir, VOLUMES_FILE), JSON.stringify(volumes.records));
     await saveCheckpoint(outcome.model, dir);
   }).finally(() => outcome.model.dispose());
 }

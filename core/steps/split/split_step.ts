@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { type PatientSplit, resolveSplit, sampleSubset } from "./split.ts";
 import { type DataArtifact, loadData } from "../data/data_step.ts";
 import { describeStep, memoized, type StepEnv } from "../env.ts";
-import type { SplitStep } from "../../plan/step.ts";
+import type { Sampling, SplitStep } from "../../plan/step.ts";
 
 /** Computes and writes the split. */
 export async function runSplitStep(env: StepEnv, step: SplitStep): Promise<void> {
@@ -30,20 +30,24 @@ export function loadSplit(env: StepEnv, id: string): Promise<PatientSplit> {
 
 /**
  * Patients with segmentation labels at a sample size: the same fraction of the training
- * and of the validation patients (at least one), exact, stratified and nested.
+ * patients, exact, stratified and nested, and of the validation patients (at least one)
+ * with `validation: "shrink"`, or all of them with `"full"`.
  */
 export function sampledPatients(
   data: DataArtifact,
   split: PatientSplit,
-  size: number,
+  sample: Sampling,
   seed: number,
 ): { train: string[]; val: string[] } {
+  const { size, validation = "shrink" } = sample;
   const of = (ids: readonly string[]) => {
     const wanted = new Set(ids);
     return data.patients.filter((p) => wanted.has(p.id));
   };
   return {
     train: sampleSubset(of(split.train), size, seed),
-    val: sampleSubset(of(split.val), size, seed, { atLeastOne: true }),
+    val: validation === "full"
+      ? [...split.val]
+      : sampleSubset(of(split.val), size, seed, { atLeastOne: true }),
   };
 }

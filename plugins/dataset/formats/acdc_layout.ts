@@ -35,6 +35,8 @@ export interface LabelledVolume {
   readonly label: Uint8Array;
   /** In-plane spacing `[row, column]` in mm, when known. */
   readonly spacing?: readonly [number, number];
+  /** Distance between slices in mm, when known. */
+  readonly sliceSpacing?: number;
 }
 
 /**
@@ -81,6 +83,7 @@ export function volumeToSlices(volume: LabelledVolume): Slice[] {
     image: volume.image.subarray(k * pixels, (k + 1) * pixels),
     label: volume.label.subarray(k * pixels, (k + 1) * pixels),
     ...(volume.spacing ? { spacing: volume.spacing } : {}),
+    ...(volume.sliceSpacing ? { sliceSpacing: volume.sliceSpacing } : {}),
   }));
 }
 
@@ -204,7 +207,7 @@ async function readFrame(
     throw new CampriorError(`${paths.image}: expected one 3-D frame, found ${image.frames}`);
   }
   const [width, height, depth] = image.dims;
-  const [column, row] = image.geometry.spacing;
+  const [column, row, between] = image.geometry.spacing;
   return {
     ...who,
     depth,
@@ -213,6 +216,7 @@ async function readFrame(
     image: image.data,
     label: checkLabels(label.data, paths.label),
     spacing: [row, column],
+    ...(between > 0 ? { sliceSpacing: between } : {}),
   };
 }
 
