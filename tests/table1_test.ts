@@ -19,6 +19,7 @@ Deno.test("table: rows say percent and patients; mean ± CI over seeds", () => {
   const md = tableMarkdown(table, "Table 2a");
   assert.match(md, /\| 100% \(20 pts\) \| 0\.6\d\d ± /);
   assert.match(md, /\| Average \|/);
+  assert.doesNotMatch(md, /n\/a \(one seed\)/, "two seeds give an interval");
   assert.equal(sizeLabel(15, [10, 11]), "15% (10–11 pts)");
 });
 
@@ -33,6 +34,7 @@ Deno.test("table: the best is bold only when it beats the runner-up over patient
   assert.deepEqual(table.bold, [1, -1]);
   const md = tableMarkdown(table, "T");
   assert.equal((md.match(/\*\*/g) ?? []).length, 2, "one bold value");
+  assert.match(md, /without ± has one seed: its interval is n\/a \(one seed\)/);
   assert.match(tableHtml(table, "T"), /<strong>0\.7/);
 });
 

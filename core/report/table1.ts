@@ -37,12 +37,19 @@ export interface ResultTable {
   readonly bold: readonly number[];
 }
 
-/** The caption of a table of `metric`. */
-export function tableCaption(metric: ReportMetric): string {
-  return `${metric.description}; mean over seeds ± 95% CI (t over seeds). Bold: best in its ` +
-    `row and better than the runner-up over test patients (paired Wilcoxon p < ${ALPHA}, ` +
-    `bootstrap CI of the difference excluding 0) with no collapsed model; none otherwise.`;
+/**
+ * The caption of a table of `metric`; `oneSeed` when some value comes from a single seed
+ * (shown without ±: its interval is n/a, not missing).
+ */
+export function tableCaption(metric: ReportMetric, oneSeed = false): string {
+  const seeds = oneSeed ? " A value without ± has one seed: its interval is n/a (one seed)." : "";
+  return `${metric.description}; mean over seeds ± 95% CI (t over seeds).${seeds} Bold: best ` +
+    `in its row and better than the runner-up over test patients (paired Wilcoxon p < ` +
+    `${ALPHA}, bootstrap CI of the difference excluding 0) with no collapsed model; none ` +
+    `otherwise.`;
 }
+
+const hasOneSeed = (table: ResultTable) => table.rows.some((row) => row.some((v) => v.seeds === 1));
 
 function better(metric: ReportMetric, a: number, b: number): boolean {
   return metric.higherIsBetter ? a > b : a < b;
@@ -136,7 +143,7 @@ export function tableMarkdown(table: ResultTable, title: string): string {
     return `| ${label} | ${cells.join(" | ")} |`;
   };
   return [
-    `${title}: ${tableCaption(table.metric)}`,
+    `${title}: ${tableCaption(table.metric, hasOneSeed(table))}`,
     "",
     `| sample size | ${table.recipes.join(" | ")} |`,
     `|---|${table.recipes.map(() => "---:").join("|")}|`,
@@ -161,7 +168,9 @@ export function tableHtml(table: ResultTable, title: string): string {
   };
   const header = table.recipes.map((r) => `<th>${escapeHtml(r)}</th>`).join("");
   return [
-    `<p class="caption"><b>${escapeHtml(title)}</b>: ${escapeHtml(tableCaption(table.metric))}</p>`,
+    `<p class="caption"><b>${escapeHtml(title)}</b>: ${
+      escapeHtml(tableCaption(table.metric, hasOneSeed(table)))
+    }</p>`,
     `<table class="results" data-metric="${table.metric.name}">`,
     `<thead><tr><th>sample size</th>${header}</tr></thead><tbody>`,
     ...labelledRows(table).map(line),

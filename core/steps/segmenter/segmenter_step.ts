@@ -145,8 +145,11 @@ export async function runSegmenterStep(env: StepEnv, step: SegmenterStep): Promi
   const { summary } = volumes;
   env.log.info(
     `${step.label}: mean IoU incl. background ${result.meanIoUWithBackground.toFixed(3)}, ` +
-      `fg Dice per volume ${summary.foregroundDice.toFixed(3)}, HD95 ` +
-      `${summary.meanHd95.toFixed(1)} ${summary.unit} (${summary.volumes} volumes)`,
+      `fg Dice per volume ${summary.foregroundDice.toFixed(3)}, HD95 ${
+        Number.isFinite(summary.meanHd95)
+          ? `${summary.meanHd95.toFixed(1)} ${summary.unit}`
+          : "n/a (no structure predicted in any volume)"
+      } (${summary.volumes} volumes)`,
   );
   await env.store.commit(step.id, describeStep(step), async (dir) => {
     await Deno.writeTextFile(join(dir, "metrics.json"), JSON.stringify(result, null, 2));
