@@ -193,3 +193,14 @@ Deno.test("cli: predict and explain have their own help and name what is missing
   const noOut = await inProcess("predict", "--cell", "1Ch@100%");
   assert.match(noOut.stderr, /predict: which output folder\?/);
 });
+
+Deno.test("cli: --jobs takes a whole number or auto, for the local executor only", async () => {
+  const zero = await inProcess("run", "--jobs", "0");
+  assert.equal(zero.code, 2);
+  assert.match(zero.stderr, /--jobs: expected a whole number of at least 1 or auto, got "0"/);
+  const slurm = await inProcess("run", "--executor", "slurm", "--jobs", "2");
+  assert.equal(slurm.code, 2);
+  assert.match(slurm.stderr, /--jobs runs steps in a pool .*executor is slurm/);
+  const plan = await inProcess("plan", "--jobs", "2");
+  assert.match(plan.stderr, /--jobs is not a flag of "plan"/);
+});

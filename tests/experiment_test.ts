@@ -12,6 +12,7 @@ import { priorPlugins } from "../plugins/prior/mod.ts";
 import type { AnyPlugin } from "../core/plugin/plugin.ts";
 import { localExecutorPlugin } from "../plugins/executor/local.ts";
 import { cpuBackendPlugin } from "../plugins/backend/cpu.ts";
+import { planSteps } from "../core/plan/planner.ts";
 
 function registry(): Registry {
   return new Registry(
@@ -27,6 +28,9 @@ function registry(): Registry {
     ] as AnyPlugin[],
   );
 }
+
+/** The local executor with its default options. */
+const LOCAL_DEFAULTS = { plugin: "local", options: { jobs: "auto", memoryPerJob: 2048 } };
 
 function validFile(): Record<string, unknown> {
   return {
@@ -64,7 +68,7 @@ function messageOf(raw: unknown): string {
 Deno.test("a valid file resolves plugins, defaults and recipes", () => {
   const experiment = parseExperiment(validFile(), registry());
   assert.deepEqual(experiment.backend, { plugin: "auto", options: {} });
-  assert.deepEqual(experiment.executor, { plugin: "local", options: {} });
+  assert.deepEqual(experiment.executor, LOCAL_DEFAULTS);
   assert.deepEqual(experiment.seeds, [1]);
   assert.deepEqual(experiment.dataset, {
     plugin: "tiny",
@@ -186,11 +190,8 @@ Deno.test("backend and executor take a name or { plugin, options }, checked like
     messageOf({ ...validFile(), backend: { plugin: "auto", options: { x: 1 } } }),
     /"auto" takes no options/,
   );
-  assert.deepEqual(parse({ executor: "local" }).executor, { plugin: "local", options: {} });
-  assert.deepEqual(parse({ executor: { type: "local" } }).executor, {
-    plugin: "local",
-    options: {},
-  });
+  assert.deepEqual(parse({ executor: "local" }).executor, LOCAL_DEFAULTS);
+  assert.deepEqual(parse({ executor: { type: "local" } }).executor, LOCAL_DEFAULTS);
   assert.match(
     messageOf({ ...validFile(), executor: "pbs" }),
     /^executor\.plugin: unknown executor plugin "pbs" \(registered: local\)/,
@@ -271,4 +272,18 @@ Deno.test("priors: misplaced fields and unknown sources are named", () => {
     /priors\["X"\]\.source\.plugin: unknown prior plugin "telepathy" \(registered: cam, constant, motion, population, random-cam\)/,
   );
   assert.match(message, /priors\["L"\]\.source\.options\.layer/);
+});
+
+Deno.test("--jobs sets the local executor's jobs and changes no step id", async () => {
+  const dir = await Deno.makeTempDir();
+  const file = `${dir}/e.json`;
+  await Deno.writeTextFile(file, JSON.stringify(validFile()));
+  const plain = await loadExperiment(file, registry());
+  const pooled = await loadExperiment(file, registry(), { jobs: 4 });
+  assert.deepEqual(pooled.executor, { plugin: "local", options: { jobs: 4, memoryPerJob: 2048 } });
+  assert.equal((plain.executor.options as { jobs: unknown }).jobs, "auto");
+  const ids = (e: typeof plain) => planSteps(e, registry(), "cpu").steps.map((s) => s.id);
+  assert.deepEqual(ids(pooled), ids(plain));
+  await assert.rejects(loadExperiment(file, registry(), { jobs: 0 }), /executor.options.jobs/);
+  await Deno.remove(dir, { recursive: true });
 });

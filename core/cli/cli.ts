@@ -22,6 +22,7 @@ import { planCommand } from "./plan_command.ts";
 import { runCommand } from "./run_command.ts";
 import { statusText } from "./status_command.ts";
 import { runOneStep } from "../run/step_command.ts";
+import { stepStop } from "../run/step_stop.ts";
 import { explainCommand, predictCommand } from "./apply_commands.ts";
 
 export { DEFAULT_EXPERIMENT };
@@ -147,8 +148,20 @@ async function load(file: string, flags: FlagValues, registry: Registry) {
     executor: flags.executor,
     data: flags.data,
     set: flags.set,
+    jobs: jobsOf(flags),
   });
   return { experiment, outDir: flags.out ?? join("out", experiment.name) };
+}
+
+/** `--jobs`: a whole number of at least 1, or `auto`. */
+function jobsOf(flags: FlagValues): number | "auto" | undefined {
+  const value = flags.jobs;
+  if (value === undefined || value === "auto") return value;
+  const jobs = Number(value);
+  if (!Number.isInteger(jobs) || jobs < 1) {
+    throw new ConfigError(`--jobs: expected a whole number of at least 1 or auto, got "${value}"`);
+  }
+  return jobs;
 }
 
 async function stepCommand(
@@ -160,14 +173,18 @@ async function stepCommand(
     throw new ConfigError("step: usage: step <file> <step-id> [--out <dir>]");
   }
   const { experiment, outDir } = await load(positionals[0], flags, registry);
-  const signal = new AbortController().signal;
+  const stop = stepStop();
   const progress = terminalProgress({ everySeconds: progressEvery(flags) });
-  await runOneStep(experiment, registry, positionals[1], {
-    outDir,
-    log: consoleLogger,
-    progress,
-    signal,
-  });
+  try {
+    await runOneStep(experiment, registry, positionals[1], {
+      outDir,
+      log: consoleLogger,
+      progress,
+      signal: stop.signal,
+    });
+  } finally {
+    stop.dispose();
+  }
   return 0;
 }
 

@@ -29,6 +29,12 @@ export const FLAGS = {
     arg: "<name>",
     help: "executor plugin: local | slurm (overrides the file's executor)",
   },
+  jobs: {
+    type: "string",
+    arg: "<n|auto>",
+    help: "local executor: steps run at once, each in its own process (default auto: the " +
+      "cores, as far as memory allows; 1: one after another in this process)",
+  },
   "dry-run": {
     type: "boolean",
     help: "print what the executor would submit (slurm: the sbatch scripts), run nothing",

@@ -28,13 +28,17 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: "run",
     args: "[file]",
     summary: `run an experiment grid (default ${DEFAULT_EXPERIMENT})`,
-    flags: [...EXPERIMENT_FLAGS, "fail-fast", "executor", "dry-run", "progress-every"],
+    flags: [...EXPERIMENT_FLAGS, "fail-fast", "executor", "jobs", "dry-run", "progress-every"],
     details: `Runs every unfinished step and writes the report; finished steps are reused, so a
 re-run computes only what is missing. Prints the path of the report page at the end.
 \`deno task experiment <file>\` is short for \`run <file>\`.
 Progress: bars on a terminal; otherwise a line per step (with the grid's ETA) and a line at
 least every --progress-every seconds during long steps. Each step's epochs are also in
-<out>/logs/<step-id>.log.`,
+<out>/logs/<step-id>.log.
+Parallel steps: the local executor runs independent steps in a pool of worker processes
+(\`step\` commands, their output in <out>/logs/<step-id>.worker.log); --jobs sets how many at
+once (default: the cores, as far as memory allows). Ctrl-C stops every worker; finished steps
+are kept, unfinished ones run again next time.`,
   },
   {
     name: "plan",
@@ -54,7 +58,7 @@ first plan of an experiment also prepares its data (which the run then reuses).`
   {
     name: "step",
     args: "<file> <step-id>",
-    summary: "run one step whose dependencies are finished (what Slurm tasks run)",
+    summary: "run one step whose dependencies are finished (Slurm tasks, pool workers)",
     flags: [...EXPERIMENT_FLAGS, "progress-every"],
   },
   {

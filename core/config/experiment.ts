@@ -96,6 +96,8 @@ export interface ExperimentOverrides {
   readonly executor?: string;
   /** Sets the dataset plugin's `root` option (e.g. an ACDC folder). */
   readonly data?: string;
+  /** Sets the `local` executor's `jobs` option (`--jobs`); an error with another executor. */
+  readonly jobs?: number | "auto";
   /** `--set path=value` changes to the file's JSON, applied in order before validation. */
   readonly set?: readonly string[];
 }
@@ -169,9 +171,24 @@ function applyCommandLine(file: ExperimentFile, overrides: ExperimentOverrides):
   return {
     ...file,
     backend: replace(file.backend, overrides.backend),
-    executor: replace(file.executor, overrides.executor),
+    executor: withJobs(replace(file.executor, overrides.executor), overrides.jobs),
     dataset,
   };
+}
+
+/** The executor reference with `--jobs` applied (only the `local` executor has a pool). */
+function withJobs<R extends { plugin: string; options: unknown }>(
+  ref: R,
+  jobs: number | "auto" | undefined,
+): R {
+  if (jobs === undefined) return ref;
+  if (ref.plugin !== "local") {
+    throw new ConfigError(
+      `--jobs runs steps in a pool of processes on this machine (the local executor); this ` +
+        `experiment's executor is ${ref.plugin} (drop --jobs, or add --executor local)`,
+    );
+  }
+  return { ...ref, options: { ...ref.options as Record<string, unknown>, jobs } };
 }
 
 function resolveExperiment(file: ExperimentFile, registry: Registry): Experiment {

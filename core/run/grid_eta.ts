@@ -24,7 +24,8 @@ export class GridClock {
   readonly #estimate: StepEstimate;
   readonly #rates = new Map<string, { seconds: number; weight: number }>();
   readonly #done = new Set<string>();
-  #current?: { step: Step; since: number };
+  /** Steps running now, by id, with their start time (several in a process pool). */
+  readonly #running = new Map<string, number>();
 
   constructor(todo: readonly Step[], estimate: StepEstimate = () => undefined) {
     this.#todo = todo;
@@ -41,19 +42,19 @@ export class GridClock {
   }
 
   started(step: Step, now = performance.now()): void {
-    this.#current = { step, since: now };
+    this.#running.set(step.id, now);
   }
 
   finished(step: Step, seconds: number): void {
     this.#done.add(step.id);
     this.measured(step, seconds);
-    this.#current = undefined;
+    this.#running.delete(step.id);
   }
 
   /** A failed or skipped step: no longer waited for, not measured. */
   dropped(step: Step): void {
     this.#done.add(step.id);
-    if (this.#current?.step.id === step.id) this.#current = undefined;
+    this.#running.delete(step.id);
   }
 
   /** Steps finished (or dropped) so far, of {@linkcode total}. */
@@ -72,17 +73,21 @@ export class GridClock {
     return this.#estimate(step);
   }
 
-  /** Seconds left, or undefined while some remaining kind has no estimate yet. */
+  /**
+   * Seconds left, or undefined while some remaining kind has no estimate yet. With several
+   * steps running at once (a process pool), the work left is shared among as many.
+   */
   secondsLeft(now = performance.now()): number | undefined {
     let left = 0;
     for (const step of this.#todo) {
       if (this.#done.has(step.id)) continue;
       const expected = this.expected(step);
       if (expected === undefined) return undefined;
-      const elapsed = this.#current?.step.id === step.id ? (now - this.#current.since) / 1000 : 0;
+      const since = this.#running.get(step.id);
+      const elapsed = since === undefined ? 0 : (now - since) / 1000;
       left += Math.max(expected - elapsed, 0);
     }
-    return left;
+    return left / Math.max(1, this.#running.size);
   }
 
   /** E.g. `3/17 steps done, ~12 min left (ETA 14:05)`. */

@@ -52,8 +52,10 @@ export async function localStatus(outDir: string, now = new Date()): Promise<Loc
       const seconds = (await store.manifest(step.id)).seconds;
       return { ...base, state: "done", detail: formatDuration(seconds) };
     }
-    if (record.current?.id === step.id && record.endedAt === undefined) {
-      const since = formatDuration((now.getTime() - Date.parse(record.current.since)) / 1000);
+    const running = (record.running ?? (record.current ? [record.current] : []))
+      .find((r) => r.id === step.id);
+    if (running && record.endedAt === undefined) {
+      const since = formatDuration((now.getTime() - Date.parse(running.since)) / 1000);
       if (active === false) {
         return { ...base, state: "interrupted", detail: `process ${record.pid} is gone` };
       }

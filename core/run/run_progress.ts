@@ -38,11 +38,11 @@ export function runProgressEvents(
     },
     finished: async (step, seconds) => {
       clock?.finished(step, seconds);
-      await recorder.stepEnded();
+      await recorder.stepEnded(step.id);
     },
     failed: async (step) => {
       clock?.dropped(step);
-      await recorder.stepEnded();
+      await recorder.stepEnded(step.id);
     },
   };
 }

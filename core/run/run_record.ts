@@ -18,6 +18,12 @@ export interface RecordedStep {
   readonly deps: readonly string[];
 }
 
+/** A step being computed and since when (ISO time). */
+export interface RunningStep {
+  readonly id: string;
+  readonly since: string;
+}
+
 /** `<out>/run.json`. */
 export interface RunRecord {
   readonly experiment: string;
@@ -28,8 +34,10 @@ export interface RunRecord {
   readonly startedAt: string;
   /** Set when the run ended (normally, by failure or by Ctrl-C). */
   readonly endedAt?: string;
-  /** The step being computed, while the run is in it. */
-  readonly current?: { readonly id: string; readonly since: string };
+  /** The step being computed, while the run is in it (the latest started of `running`). */
+  readonly current?: RunningStep;
+  /** Every step being computed (several when a process pool runs them), oldest first. */
+  readonly running?: readonly RunningStep[];
   readonly steps: readonly RecordedStep[];
   /** Segmenter step ids, one per grid cell. */
   readonly cells: readonly string[];
@@ -72,9 +80,15 @@ export class RunRecorder {
   }
 
   start = () => this.#write({});
-  stepStarted = (id: string) => this.#write({ current: { id, since: new Date().toISOString() } });
-  stepEnded = () => this.#write({ current: undefined });
-  end = () => this.#write({ current: undefined, endedAt: new Date().toISOString() });
+  stepStarted = (id: string) => {
+    const step = { id, since: new Date().toISOString() };
+    return this.#write({ current: step, running: [...this.#record.running ?? [], step] });
+  };
+  stepEnded = (id: string) => {
+    const running = (this.#record.running ?? []).filter((step) => step.id !== id);
+    return this.#write({ current: running.at(-1), running });
+  };
+  end = () => this.#write({ current: undefined, running: [], endedAt: new Date().toISOString() });
 }
 
 /** The run record of `outDir`, or undefined when no run has written one. */

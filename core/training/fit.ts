@@ -9,6 +9,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type * as tfl from "@tensorflow/tfjs-layers";
 import { CampriorError, throwIfInterrupted } from "../util/errors.ts";
+import { letEventsIn } from "../util/event_loop.ts";
 import { deriveSeed, seededRandom, shuffled } from "../util/random.ts";
 import { EarlyStopping } from "./early_stopping.ts";
 import { makeOptimizer, type OptimizerSettings, type ScheduledOptimizer } from "./optimizer.ts";
@@ -109,27 +110,37 @@ function trainingBatch(
   return augmented;
 }
 
-function trainEpoch(
+async function trainEpoch(
   model: tfl.LayersModel,
   optimizer: tf.Optimizer,
   data: TensorDataset,
   options: FitOptions,
   epoch: number,
-): tf.Scalar[] {
+): Promise<tf.Scalar[]> {
   const count = data.inputs.shape[0];
   const order = shuffled([...Array(count).keys()], seededRandom(options.seed * 7919 + epoch));
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  return batchesOf(count, options.settings.batchSize, order).map((rows, step) => {
-    throwIfInterrupted(options.signal, `${options.label}, epoch ${epoch}`);
-    const batch = trainingBatch(data, rows, options, deriveSeed(options.seed, `${epoch}/${step}`));
-    const loss = optimizer.minimize(
-      () => options.loss(model, batch.inputs, batch.targets, true),
-      true,
-      variables,
-    ) as tf.Scalar;
-    tf.dispose([batch.inputs, batch.targets]);
-    return loss;
-  });
+  const losses: tf.Scalar[] = [];
+  try {
+    for (const [step, rows] of batchesOf(count, options.settings.batchSize, order).entries()) {
+      await letEventsIn(); // so that Ctrl-C (or a pool's stop) reaches the signal
+      throwIfInterrupted(options.signal, `${options.label}, epoch ${epoch}`);
+      const seed = deriveSeed(options.seed, `${epoch}/${step}`);
+      const batch = trainingBatch(data, rows, options, seed);
+      losses.push(
+        optimizer.minimize(
+          () => options.loss(model, batch.inputs, batch.targets, true),
+          true,
+          variables,
+        ) as tf.Scalar,
+      );
+      tf.dispose([batch.inputs, batch.targets]);
+    }
+  } catch (error) {
+    tf.dispose(losses);
+    throw error;
+  }
+  return losses;
 }
 
 /** Validation loss, weighted by batch size, kept on the device. */
@@ -178,7 +189,7 @@ async function runEpoch(
   epoch: number,
 ): Promise<EpochReport> {
   const started = performance.now();
-  const stepLosses = trainEpoch(model, optimizer.optimizer, train, options, epoch);
+  const stepLosses = await trainEpoch(model, optimizer.optimizer, train, options, epoch);
   const valLoss = val ? validationLoss(model, val, options) : undefined;
   const losses = await readEpochLosses(stepLosses, valLoss);
   assertFinite(losses.train, epoch, optimizer.learningRate, options);

@@ -6,8 +6,7 @@
  *
  * @module
  */
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join, resolve } from "node:path";
 import {
   type ExperimentSource,
   failurePath,
@@ -27,6 +26,7 @@ import type { StepCommand } from "./sbatch_script.ts";
 import { SlurmError, type SlurmScheduler } from "./scheduler.ts";
 import type { SlurmSettings } from "./settings.ts";
 
+import { cliDenoArgs } from "../cli_entry.ts";
 import { logPath, planJobs, type PlannedJob, scriptPath, writeJobFiles } from "./jobs.ts";
 import { isActive, neverStarts } from "./tracker.ts";
 
@@ -46,24 +46,6 @@ export interface Submission {
   readonly jobs: readonly PlannedJob[];
 }
 
-/** The entry point the tasks run (the repository's `cli.ts`). */
-const ENTRY = new URL("../../../cli.ts", import.meta.url);
-
-/** `deno run -A [--config deno.json] cli.ts`, for the entry next to this module. */
-function denoArgs(): string[] {
-  if (ENTRY.protocol !== "file:") return ["run", "-A", ENTRY.href];
-  const entry = fileURLToPath(ENTRY);
-  const config = join(dirname(entry), "deno.json");
-  const hasConfig = (() => {
-    try {
-      return Deno.statSync(config).isFile;
-    } catch {
-      return false;
-    }
-  })();
-  return ["run", "-A", ...(hasConfig ? ["--config", config] : []), entry];
-}
-
 /** The jobs of a submission in `dir`, without writing anything. */
 export function planSubmission(
   todo: readonly Step[],
@@ -74,7 +56,7 @@ export function planSubmission(
   const outDir = resolve(input.outDir);
   const command: StepCommand = {
     deno: input.settings.deno ?? Deno.execPath(),
-    denoArgs: denoArgs(),
+    denoArgs: cliDenoArgs(),
     experiment: join(dir, "experiment.json"),
     outDir,
     backend: input.backend,
