@@ -113,6 +113,8 @@ Deno.test("--jobs 2: independent steps overlap, a failure is named, ids as with 
   const two = await finish(spawnRun(file, pooled, "2"));
   assert.equal(two.code, 1, two.stderr);
   assert.match(two.stderr, /up to 2 steps at once in worker processes/);
+  // What a worker's step reported is passed on, as a run prints it for its own steps.
+  assert.match(two.stderr, /^segmenter 1Ch @ 100% seed 1: mean IoU incl\. background \d/m);
   // The failing step is named, with its error; the cell that needs it is reported failed.
   assert.match(two.stderr, /prior BAD seed 1 failed: .*always-fails: deliberate failure/);
   assert.match(two.stderr, /failed: 1Ch\+BAD @ 100% seed 1/);

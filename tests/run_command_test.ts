@@ -7,6 +7,9 @@ const FILE = new URL("./fixtures/cli_tiny.json", import.meta.url).pathname;
 Deno.test("run: progress without a terminal, same step totals on a re-run, snapshot, status", async () => {
   const out = await Deno.makeTempDir();
   const set = ["--set", "segmenter.training.epochs=4", "--set", "grid.sampleSizes=[100,50]"];
+  // In this process (--jobs 1): the progress lines during a step are this process's own (a
+  // pool's workers write theirs to <out>/logs/<id>.worker.log; tests/local_test.ts).
+  set.push("--jobs", "1");
   // The file as first argument is `run <file>`.
   const first = await cliInProcess(FILE, "--out", out, "--progress-every", "0.001", ...set);
   assert.equal(first.code, 0, first.stderr);

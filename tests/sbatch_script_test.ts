@@ -139,7 +139,7 @@ Deno.test("bad Slurm settings are reported with their path", () => {
   );
   assert.deepEqual(parseExperiment(file(undefined), registry).executor, {
     plugin: "local",
-    options: {},
+    options: { jobs: "auto", memoryPerJob: 2048 },
   });
   assert.deepEqual(parseExperiment(file("slurm"), registry).executor, {
     plugin: "slurm",
@@ -168,7 +168,10 @@ Deno.test("--executor on top of the file's executor keeps options only for the s
   const load = (executor?: string) => loadExperiment(path, builtinRegistry(), { executor });
   assert.equal((await load()).executor.options.partition, "gpu");
   assert.equal((await load("slurm")).executor.options.partition, "gpu");
-  assert.deepEqual((await load("local")).executor, { plugin: "local", options: {} });
+  assert.deepEqual((await load("local")).executor, {
+    plugin: "local",
+    options: { jobs: "auto", memoryPerJob: 2048 },
+  });
   await assert.rejects(() => load("pbs"), /unknown executor plugin "pbs"/);
   await Deno.remove(dir, { recursive: true });
 });

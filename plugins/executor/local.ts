@@ -62,9 +62,10 @@ async function executeLocally(
   const experiment = join(request.outDir, "work", "pool", "experiment.json");
   await snapshotExperiment(source.file, experiment, source.set);
   request.log.info(`local executor: up to ${jobs} steps at once in worker processes (${why})`);
-  const setup = { experiment, outDir: request.outDir, backend: request.backend, data: source.data };
+  const { outDir, backend, store, log } = request;
+  const setup = { experiment, outDir, backend, data: source.data, store, log };
   return await executeConcurrently(request, {
     slots: jobs,
-    launch: (step, stop) => runInWorker({ ...setup, store: request.store }, step, stop),
+    launch: (step, stop) => runInWorker(setup, step, stop),
   });
 }

@@ -14,6 +14,7 @@ import {
   CampriorError,
   failurePath,
   InterruptedError,
+  type Logger,
   POOL_PARENT_ENV,
   type Step,
   stepLogPath,
@@ -22,6 +23,8 @@ import { cliDenoArgs } from "../cli_entry.ts";
 
 /** What every worker of a run starts with. */
 export interface WorkerSetup {
+  /** The run's log, told what each finished step reported (its IoU, accuracy …). */
+  readonly log: Logger;
   /** The experiment snapshot the workers load (`--set` applied, plugin paths absolute). */
   readonly experiment: string;
   readonly outDir: string;
@@ -89,7 +92,7 @@ export async function runInWorker(
   try {
     const [status] = await Promise.all([child.status, output]);
     if (status.success) {
-      if (await setup.store.has(step.id)) return;
+      if (await setup.store.has(step.id)) return await relaySummary(setup, step);
       throw new CampriorError(
         `${step.label}: the worker ended without its artifact (log: ${logPath})`,
       );
@@ -157,4 +160,19 @@ async function workerFailure(
   return new CampriorError(
     `the worker running it ${how}${tail ? `: ${tail}` : ""} (log: ${logPath})`,
   );
+}
+
+/**
+ * Passes on what a finished step reported in its log (`… mean IoU 0.81`, warnings), as the
+ * run prints it for steps it runs itself; epoch lines stay in the log.
+ */
+async function relaySummary(setup: WorkerSetup, step: Step): Promise<void> {
+  const text = await Deno.readTextFile(stepLogPath(setup.outDir, step.id)).catch(() => "");
+  const lines = text.trimEnd().split("\n").map((line) => line.replace(/^\S+ /, ""));
+  const start = lines.findLastIndex((line) => line.startsWith("start "));
+  for (const line of lines.slice(start + 1)) {
+    if (line === "finished" || /^epoch \d+\/\d+/.test(line)) continue;
+    if (line.startsWith("warning: ")) setup.log.warn(line.slice("warning: ".length));
+    else setup.log.info(line);
+  }
 }
