@@ -117,7 +117,7 @@ Deno.test("--jobs 2: independent steps overlap, a failure is named, ids as with 
   assert.match(two.stderr, /^segmenter 1Ch @ 100% seed 1: mean IoU incl\. background \d/m);
   // The failing step is named, with its error; the cell that needs it is reported failed.
   assert.match(two.stderr, /prior BAD seed 1 failed: .*always-fails: deliberate failure/);
-  assert.match(two.stderr, /failed: 1Ch\+BAD @ 100% seed 1/);
+  assert.match(two.stderr, /failed: 1Ch\+BAD @ 100%.* seed 1: .*always-fails/);
   const failures = await list(join(pooled, "failures"));
   assert.equal(failures.filter((f) => f.startsWith("prior-")).length, 1);
   // The other cells finished; every step ran in a worker of its own.
