@@ -1,7 +1,9 @@
 /**
- * Seeded data augmentation on the device: random flips, small rotations and shifts, and
- * intensity jitter. One affine warp per image moves the image (bilinear) and its label map
- * (nearest neighbour) identically; pixels moved in from outside are 0 (background).
+ * Seeded data augmentation on the device: random flips, small rotations and shifts
+ * ("weak" in semi-supervised terms), and intensity jitter, gamma, blur, noise and cutout
+ * ("strong", see `photometric.ts`). One affine warp per image moves the image (bilinear)
+ * and its label map (nearest neighbour) identically; pixels moved in from outside are 0
+ * (background). Photometric changes act on image channels only.
  * The random draws happen on the host from a seed, so a seed gives the same batch on
  * every run, and nothing is read back from the device.
  *
@@ -9,9 +11,17 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { z } from "zod";
-import { type Random, seededRandom } from "../util/random.ts";
+import { deriveSeed, type Random, seededRandom } from "../util/random.ts";
 import { boundedNumber } from "../util/zod_format.ts";
 import type { BatchAugmenter } from "./fit.ts";
+import {
+  cutout,
+  gaussianNoise,
+  jitter,
+  randomBlur,
+  randomGamma,
+  symmetric,
+} from "./photometric.ts";
 
 /** The `augment` field of the training settings; everything off by default. */
 export const augmentSchema = z.strictObject({
@@ -25,6 +35,14 @@ export const augmentSchema = z.strictObject({
     .describe("largest shift per axis as a fraction of the image side"),
   intensity: boundedNumber(0, 1).default(0)
     .describe("intensity jitter: contrast × (1 ± intensity), brightness ± intensity / 2"),
+  gamma: boundedNumber(0, 2).default(0)
+    .describe("gamma correction x^γ, ln γ uniform in ±gamma (strong augmentation)"),
+  blur: boundedNumber(0, 8).default(0)
+    .describe("Gaussian blur with probability ½, σ uniform in [0.1, blur] pixels (strong augmentation)"),
+  noise: boundedNumber(0, 1).default(0)
+    .describe("standard deviation of additive Gaussian noise (strong augmentation)"),
+  cutout: boundedNumber(0, 1).default(0)
+    .describe("cutout: one box per image set to 0, side up to this fraction of the image side (strong augmentation)"),
 });
 
 /** Augmentation settings with defaults filled. */
@@ -36,17 +54,20 @@ export interface AugmentBatch {
   readonly labels?: tf.Tensor3D;
 }
 
-/** Whether the settings move pixels. */
-function isGeometric(s: AugmentSettings): boolean {
+/** Whether the settings move pixels (flips, rotation, shift). */
+export function isGeometric(s: AugmentSettings): boolean {
   return s.flipHorizontal || s.flipVertical || s.rotation > 0 || s.shift > 0;
+}
+
+/** Whether the settings change intensities (and leave pixels where they are). */
+export function isPhotometric(s: AugmentSettings): boolean {
+  return s.intensity > 0 || s.gamma > 0 || s.blur > 0 || s.noise > 0 || s.cutout > 0;
 }
 
 /** Whether the settings change anything at all. */
 export function isAugmenting(s: AugmentSettings): boolean {
-  return isGeometric(s) || s.intensity > 0;
+  return isGeometric(s) || isPhotometric(s);
 }
-
-const symmetric = (random: Random, range: number) => (random() * 2 - 1) * range;
 
 /**
  * Rows `[a0, a1, a2, b0, b1, b2, 0, 0]` of `tf.image.transform` for each image: output
@@ -78,29 +99,26 @@ export function warpMatrices(
   return out;
 }
 
-/** Per-image contrast and brightness on the channels flagged in `channels`. */
-function jitter(
+/** Gamma, jitter, blur, noise and cutout, in this order, where the settings ask for them. */
+function photometric(
   images: tf.Tensor4D,
-  amount: number,
+  s: AugmentSettings,
   random: Random,
+  seed: number,
   channels: readonly boolean[],
 ): tf.Tensor4D {
-  const [count, , , depth] = images.shape;
-  const scale = new Float32Array(count * depth).fill(1);
-  const offset = new Float32Array(count * depth);
-  for (let i = 0; i < count; i++) {
-    const [s, o] = [1 + symmetric(random, amount), symmetric(random, amount / 2)];
-    for (let c = 0; c < depth; c++) {
-      if (channels[c] ?? true) [scale[i * depth + c], offset[i * depth + c]] = [s, o];
-    }
-  }
-  const shape: [number, number, number, number] = [count, 1, 1, depth];
-  return tf.add(tf.mul(images, tf.tensor4d(scale, shape)), tf.tensor4d(offset, shape));
+  let out = images;
+  if (s.gamma > 0) out = randomGamma(out, s.gamma, random, channels);
+  if (s.intensity > 0) out = jitter(out, s.intensity, random, channels);
+  if (s.blur > 0) out = randomBlur(out, s.blur, random, channels);
+  if (s.noise > 0) out = gaussianNoise(out, s.noise, deriveSeed(seed, "noise"), channels);
+  if (s.cutout > 0) out = cutout(out, s.cutout, random, channels);
+  return out;
 }
 
 /**
  * A new augmented batch (the caller disposes it and its input). `jitterChannels[c]`
- * says whether channel `c` gets intensity jitter (default: all; priors may opt out).
+ * says whether channel `c` gets the photometric changes (default: all; priors opt out).
  */
 export function augmentBatch(
   batch: AugmentBatch,
@@ -122,7 +140,7 @@ export function augmentBatch(
         labels = tf.cast(tf.squeeze(warped, [3]), "int32") as tf.Tensor3D;
       }
     }
-    if (settings.intensity > 0) images = jitter(images, settings.intensity, random, jitterChannels);
+    images = photometric(images, settings, random, seed, jitterChannels);
     return labels ? { images, labels } : { images };
   });
 }

@@ -29,6 +29,27 @@ export type BatchLoss = (
   training: boolean,
 ) => tf.Scalar;
 
+/** Where a training step is: epoch (1-based) and step (0-based) of how many, its seed. */
+export interface StepInfo {
+  readonly epoch: number;
+  readonly epochs: number;
+  readonly step: number;
+  readonly stepsPerEpoch: number;
+  /** Seed of this step (augmentation and anything else random in it). */
+  readonly seed: number;
+}
+
+/**
+ * One optimisation step on an (augmented) training batch; returns the batch's loss, which
+ * the caller disposes. The default minimises {@linkcode FitOptions.loss} over the model's
+ * trainable weights; a training strategy (semi-supervised) brings its own.
+ */
+export type TrainStep = (
+  batch: TensorDataset,
+  optimizer: tf.Optimizer,
+  info: StepInfo,
+) => tf.Scalar;
+
 /** Returns a new, augmented copy of a training batch; `seed` differs per step. */
 export type BatchAugmenter = (batch: TensorDataset, seed: number) => TensorDataset;
 
@@ -63,6 +84,8 @@ export interface FitOptions {
   readonly label: string;
   /** Applied to every training batch before its step. */
   readonly augment?: BatchAugmenter;
+  /** Replaces the supervised step (see {@linkcode TrainStep}); `loss` still scores `val`. */
+  readonly step?: TrainStep;
   /** Called after each epoch; training waits for a returned promise. */
   readonly onEpoch?: (report: EpochReport) => unknown;
 }
@@ -110,6 +133,17 @@ function trainingBatch(
   return augmented;
 }
 
+/** The default step: minimise the loss over the model's trainable weights. */
+function supervisedStep(model: tfl.LayersModel, loss: BatchLoss): TrainStep {
+  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  return (batch, optimizer) =>
+    optimizer.minimize(
+      () => loss(model, batch.inputs as tf.Tensor4D, batch.targets, true),
+      true,
+      variables,
+    ) as tf.Scalar;
+}
+
 async function trainEpoch(
   model: tfl.LayersModel,
   optimizer: tf.Optimizer,
@@ -119,22 +153,27 @@ async function trainEpoch(
 ): Promise<tf.Scalar[]> {
   const count = data.inputs.shape[0];
   const order = shuffled([...Array(count).keys()], seededRandom(options.seed * 7919 + epoch));
-  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const trainStep = options.step ?? supervisedStep(model, options.loss);
+  const batches = batchesOf(count, options.settings.batchSize, order);
   const losses: tf.Scalar[] = [];
   try {
-    for (const [step, rows] of batchesOf(count, options.settings.batchSize, order).entries()) {
+    for (const [step, rows] of batches.entries()) {
       await letEventsIn(); // so that Ctrl-C (or a pool's stop) reaches the signal
       throwIfInterrupted(options.signal, `${options.label}, epoch ${epoch}`);
       const seed = deriveSeed(options.seed, `${epoch}/${step}`);
       const batch = trainingBatch(data, rows, options, seed);
-      losses.push(
-        optimizer.minimize(
-          () => options.loss(model, batch.inputs, batch.targets, true),
-          true,
-          variables,
-        ) as tf.Scalar,
-      );
-      tf.dispose([batch.inputs, batch.targets]);
+      const info = {
+        epoch,
+        epochs: options.settings.epochs,
+        step,
+        stepsPerEpoch: batches.length,
+        seed,
+      };
+      try {
+        losses.push(trainStep(batch, optimizer, info));
+      } finally {
+        tf.dispose([batch.inputs, batch.targets]);
+      }
     }
   } catch (error) {
     tf.dispose(losses);

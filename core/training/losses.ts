@@ -54,17 +54,30 @@ export function classificationCrossEntropy(
   });
 }
 
+/**
+ * A pixel mask `[N, H, W]` (1 counts, 0 ignored), e.g. confident pseudo-labels. Masked
+ * cross-entropies stay a mean over all pixels (FixMatch); masked overlap losses leave the
+ * ignored pixels out of both prediction and target.
+ */
+export type PixelMask = tf.Tensor3D;
+
+/** The mean over pixels of per-pixel values `[N, H, W]`, masked pixels counting 0. */
+function pixelMean(values: tf.Tensor, mask?: PixelMask): tf.Scalar {
+  return tf.mean(mask ? tf.mul(values, mask) : values) as tf.Scalar;
+}
+
 /** Per-pixel cross-entropy of probabilities against one-hot targets. */
 export function pixelCrossEntropy(
   probs: tf.Tensor4D,
   oneHot: tf.Tensor4D,
   classWeights?: tf.Tensor1D,
+  mask?: PixelMask,
 ): tf.Scalar {
   return tf.tidy(() => {
     const logp = tf.log(tf.clipByValue(probs, EPSILON, 1));
     const target = asFloat(oneHot);
     const weighted = classWeights ? tf.mul(target, classWeights) : target;
-    return tf.neg(tf.mean(tf.sum(tf.mul(weighted, logp), -1)));
+    return tf.neg(pixelMean(tf.sum(tf.mul(weighted, logp), -1), mask));
   });
 }
 
@@ -73,27 +86,39 @@ export function pixelCrossEntropy(
  * `segmentation_models`' losses with `per_image=False`, and SSL4MIS' `DiceLoss`): a class
  * missing from one slice does not turn that slice's term into a constant.
  */
-function overlapTerms(probs: tf.Tensor4D, oneHot: tf.Tensor4D) {
+function overlapTerms(probs: tf.Tensor4D, oneHot: tf.Tensor4D, mask?: PixelMask) {
   const axes = [0, 1, 2];
-  const target = asFloat(oneHot);
+  let target = asFloat(oneHot);
+  if (mask) {
+    const m = tf.expandDims(mask, -1);
+    [probs, target] = [tf.mul(probs, m), tf.mul(target, m)];
+  }
   const intersection = tf.sum(tf.mul(probs, target), axes);
   const total = tf.add(tf.sum(probs, axes), tf.sum(target, axes));
   return { intersection, total };
 }
 
 /** 1 − soft Jaccard (IoU) over the batch, averaged over classes: the paper's U-Net loss. */
-export function softIoULoss(probs: tf.Tensor4D, oneHot: tf.Tensor4D): tf.Scalar {
+export function softIoULoss(
+  probs: tf.Tensor4D,
+  oneHot: tf.Tensor4D,
+  mask?: PixelMask,
+): tf.Scalar {
   return tf.tidy(() => {
-    const { intersection, total } = overlapTerms(probs, oneHot);
+    const { intersection, total } = overlapTerms(probs, oneHot, mask);
     const union = tf.sub(total, intersection);
     return tf.sub(1, tf.mean(tf.div(tf.add(intersection, EPSILON), tf.add(union, EPSILON))));
   });
 }
 
 /** 1 − soft Dice over the batch, averaged over classes. */
-export function softDiceLoss(probs: tf.Tensor4D, oneHot: tf.Tensor4D): tf.Scalar {
+export function softDiceLoss(
+  probs: tf.Tensor4D,
+  oneHot: tf.Tensor4D,
+  mask?: PixelMask,
+): tf.Scalar {
   return tf.tidy(() => {
-    const { intersection, total } = overlapTerms(probs, oneHot);
+    const { intersection, total } = overlapTerms(probs, oneHot, mask);
     const dice = tf.div(tf.add(tf.mul(2, intersection), EPSILON), tf.add(total, EPSILON));
     return tf.sub(1, tf.mean(dice));
   });
@@ -108,12 +133,13 @@ export function logitCrossEntropy(
   logits: tf.Tensor4D,
   oneHot: tf.Tensor4D,
   classWeights?: tf.Tensor1D,
+  mask?: PixelMask,
 ): tf.Scalar {
   return tf.tidy(() => {
     const target = asFloat(oneHot);
     const weighted = classWeights ? tf.mul(target, classWeights) : target;
     const logp = tf.sub(logits, tf.logSumExp(logits, -1, true));
-    return tf.neg(tf.mean(tf.sum(tf.mul(weighted, logp), -1)));
+    return tf.neg(pixelMean(tf.sum(tf.mul(weighted, logp), -1), mask));
   });
 }
 
@@ -123,8 +149,12 @@ export interface SegmenterOutput {
   readonly logits?: tf.Tensor4D;
 }
 
-/** A segmentation loss on a segmenter's output and one-hot targets. */
-export type SegmentationLoss = (output: SegmenterOutput, oneHot: tf.Tensor4D) => tf.Scalar;
+/** A segmentation loss on a segmenter's output and one-hot targets, optionally masked. */
+export type SegmentationLoss = (
+  output: SegmenterOutput,
+  oneHot: tf.Tensor4D,
+  mask?: PixelMask,
+) => tf.Scalar;
 
 /** The loss terms a segmentation loss sums. */
 export type LossTerm = "iou" | "dice" | "crossentropy";
@@ -142,19 +172,19 @@ export const SEGMENTATION_LOSSES = [
 ] as const satisfies readonly SegmentationLossName[];
 
 const TERMS: Record<LossTerm, (weights?: tf.Tensor1D) => SegmentationLoss> = {
-  iou: () => (out, oneHot) => softIoULoss(out.probs, oneHot),
-  dice: () => (out, oneHot) => softDiceLoss(out.probs, oneHot),
-  crossentropy: (weights) => (out, oneHot) =>
+  iou: () => (out, oneHot, mask) => softIoULoss(out.probs, oneHot, mask),
+  dice: () => (out, oneHot, mask) => softDiceLoss(out.probs, oneHot, mask),
+  crossentropy: (weights) => (out, oneHot, mask) =>
     out.logits
-      ? logitCrossEntropy(out.logits, oneHot, weights)
-      : pixelCrossEntropy(out.probs, oneHot, weights),
+      ? logitCrossEntropy(out.logits, oneHot, weights, mask)
+      : pixelCrossEntropy(out.probs, oneHot, weights, mask),
 };
 
 /**
  * The loss named in an experiment file; `a+b` sums terms. `classWeights` weigh the
  * cross-entropy term (the overlap terms already treat classes alike), which uses the
  * logits when the output has them. When the output has logits and the active backend
- * supplies a fused version (`fused_loss.ts`), that computes it.
+ * supplies a fused version (`fused_loss.ts`), that computes it (unmasked losses only).
  */
 export function segmentationLoss(
   name: SegmentationLossName,
@@ -166,12 +196,12 @@ export function segmentationLoss(
     if (!loss) throw new Error(`unknown segmentation loss term "${term}" in "${name}"`);
     return loss(classWeights);
   });
-  return (output, oneHot) => {
-    const fused = output.logits && fusedSegmentationLossOf(tf.getBackend());
+  return (output, oneHot, mask) => {
+    const fused = !mask && output.logits && fusedSegmentationLossOf(tf.getBackend());
     const value = fused ? fused(output.logits!, oneHot, names, classWeights) : undefined;
     if (value) return value;
     return tf.tidy(() =>
-      terms.map((loss) => loss(output, oneHot)).reduce((a, b) => tf.add(a, b)) as tf.Scalar
+      terms.map((loss) => loss(output, oneHot, mask)).reduce((a, b) => tf.add(a, b)) as tf.Scalar
     );
   };
 }

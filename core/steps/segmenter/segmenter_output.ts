@@ -43,3 +43,9 @@ export function applySegmenter(
   const logits = sub.apply(inputs, { training }) as tf.Tensor4D;
   return { logits, probs: tf.softmax(logits) };
 }
+
+/** Rows `[from, from + count)` of a segmenter output (probabilities and logits). */
+export function outputRows(output: SegmenterOutput, from: number, count: number): SegmenterOutput {
+  const rows = (t: tf.Tensor4D) => tf.slice(t, [from, 0, 0, 0], [count, -1, -1, -1]);
+  return { probs: rows(output.probs), logits: output.logits && rows(output.logits) };
+}

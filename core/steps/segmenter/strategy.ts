@@ -1,0 +1,174 @@
+/**
+ * Training strategies for the segmenter: how the networks are built, what loss one step
+ * minimises given a labelled batch and the unlabelled images paired with it, and what
+ * happens after the step (an EMA teacher update). `supervised` ignores unlabelled images;
+ * semi-supervised strategies (mean teacher, cross pseudo supervision, FixMatch) learn from
+ * them. An epoch is counted in labelled batches; each is paired with
+ * `unlabelledBatches` batches of unlabelled images drawn in a seeded order from the pool.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import type * as tfl from "@tensorflow/tfjs-layers";
+import { deriveSeed, seededRandom, shuffled } from "../../util/random.ts";
+import type { StepInfo, TensorDataset, TrainStep } from "../../training/fit.ts";
+import { oneHotTargets, type SegmentationLoss } from "../../training/losses.ts";
+import { applySegmenter } from "./segmenter_output.ts";
+
+/** What a strategy is given to build its networks and compute its losses. */
+export interface StrategySetup {
+  /**
+   * Builds a freshly initialised segmenter; network 0 is the one a supervised run would
+   * train, network `i > 0` draws its initial weights from a seed derived from `i`.
+   */
+  build(index: number): tfl.LayersModel;
+  /** The experiment's supervised loss on a segmenter output and one-hot targets. */
+  readonly loss: SegmentationLoss;
+  readonly numClasses: number;
+  /** Per input channel: whether it holds image intensities (false: a prior map). */
+  readonly imageChannels: readonly boolean[];
+  /** The cell's seed. */
+  readonly seed: number;
+}
+
+/** One step's data: an augmented labelled batch and the unlabelled images paired with it. */
+export interface StrategyBatch {
+  /** Images `[N, H, W, C]` and integer label maps `[N, H, W]`. */
+  readonly labelled: TensorDataset;
+  /** Weakly augmented unlabelled images; absent when the strategy wants none. */
+  readonly unlabelled?: tf.Tensor4D;
+  readonly info: StepInfo;
+}
+
+/** A strategy started on one cell: owns its networks until disposed. */
+export interface TrainingStrategy {
+  /** The network that is validated, kept at its best epoch and evaluated. */
+  readonly model: tfl.LayersModel;
+  /** Unlabelled batches paired with each labelled batch (0: none). */
+  readonly unlabelledBatches: number;
+  /** Runs one optimisation step (and any update after it); returns the loss. */
+  step(batch: StrategyBatch, optimizer: tf.Optimizer): tf.Scalar;
+  /** Frees everything the strategy made except `model`. */
+  dispose(): void;
+}
+
+/** Creates a {@linkcode TrainingStrategy} for a cell. */
+export interface StrategyInstance {
+  start(setup: StrategySetup): TrainingStrategy;
+}
+
+/** Unlabelled images of a cell, and how to augment them (weakly) before a step. */
+export interface UnlabelledPool {
+  /** `[M, H, W, C]`, with the same channels (priors included) as the labelled inputs. */
+  readonly images: tf.Tensor4D;
+  /** Returns a new augmented copy; undefined: use the images as they are. */
+  readonly augment?: (images: tf.Tensor4D, seed: number) => tf.Tensor4D;
+}
+
+/**
+ * Draws unlabelled rows in a seeded order: a shuffled pass over the pool, then another,
+ * so every image is used equally often whatever the number of labelled batches.
+ */
+export class UnlabelledSampler {
+  #order: number[] = [];
+  #next = 0;
+  #passes = 0;
+
+  constructor(readonly size: number, readonly seed: number) {}
+
+  /** The next `count` row indices. */
+  take(count: number): number[] {
+    const rows: number[] = [];
+    while (rows.length < count) {
+      if (this.#next >= this.#order.length) {
+        this.#order = shuffled(
+          [...Array(this.size).keys()],
+          seededRandom(deriveSeed(this.seed, `unlabelled pass ${this.#passes++}`)),
+        );
+        this.#next = 0;
+      }
+      rows.push(this.#order[this.#next++]);
+    }
+    return rows;
+  }
+}
+
+function unlabelledBatch(
+  pool: UnlabelledPool,
+  sampler: UnlabelledSampler,
+  count: number,
+  seed: number,
+): tf.Tensor4D {
+  const images = tf.tidy(() =>
+    tf.gather(pool.images, tf.tensor1d(sampler.take(count), "int32")) as tf.Tensor4D
+  );
+  if (!pool.augment) return images;
+  const augmented = pool.augment(images, deriveSeed(seed, "unlabelled"));
+  images.dispose();
+  return augmented;
+}
+
+/**
+ * The {@linkcode TrainStep} of a strategy: pairs each labelled batch with
+ * `strategy.unlabelledBatches` batches of the same size from `pool` (none without a pool).
+ */
+export function strategyStep(
+  strategy: TrainingStrategy,
+  pool: UnlabelledPool | undefined,
+  batchSize: number,
+  seed: number,
+): TrainStep {
+  const wanted = pool && pool.images.shape[0] > 0 ? strategy.unlabelledBatches : 0;
+  const sampler = pool ? new UnlabelledSampler(pool.images.shape[0], seed) : undefined;
+  return (labelled, optimizer, info) => {
+    const unlabelled = wanted > 0
+      ? unlabelledBatch(pool!, sampler!, wanted * batchSize, info.seed)
+      : undefined;
+    try {
+      return strategy.step({ labelled, unlabelled, info }, optimizer);
+    } finally {
+      unlabelled?.dispose();
+    }
+  };
+}
+
+/** Fraction of training done after this step, in (0, 1]. */
+export function trainingProgress(info: StepInfo): number {
+  return ((info.epoch - 1) * info.stepsPerEpoch + info.step + 1) /
+    (info.epochs * info.stepsPerEpoch);
+}
+
+/** Steps done before this one, counted from 0. */
+export function globalStep(info: StepInfo): number {
+  return (info.epoch - 1) * info.stepsPerEpoch + info.step;
+}
+
+/**
+ * The sigmoid-shaped ramp-up of Laine & Aila (ICLR 2017), used by the mean teacher:
+ * `exp(−5 (1 − t)²)` with `t` the progress over the first `rampUp` fraction of training
+ * (1 from then on; 1 throughout when `rampUp` is 0).
+ */
+export function sigmoidRampUp(progress: number, rampUp: number): number {
+  if (rampUp <= 0) return 1;
+  const t = Math.min(1, Math.max(0, progress / rampUp));
+  return Math.exp(-5 * (1 - t) ** 2);
+}
+
+/** The trainable variables of some networks, for `optimizer.minimize`. */
+export function trainableVariables(...models: tfl.LayersModel[]): tf.Variable[] {
+  return models.flatMap((m) => m.trainableWeights.map((w) => w.read() as tf.Variable));
+}
+
+/** The supervised loss of `model` on a labelled batch (training mode). */
+export function labelledLoss(
+  setup: StrategySetup,
+  model: tfl.LayersModel,
+  labelled: TensorDataset,
+): tf.Scalar {
+  return tf.tidy(() =>
+    setup.loss(
+      applySegmenter(model, labelled.inputs, true),
+      oneHotTargets(labelled.targets, setup.numClasses) as tf.Tensor4D,
+    )
+  );
+}

@@ -1,0 +1,32 @@
+/**
+ * `supervised`: the default training strategy. One network learns from the labelled
+ * slices only; unlabelled slices are not used.
+ *
+ * @module
+ */
+import { z } from "zod";
+import {
+  labelledLoss,
+  type StrategyInstance,
+  trainableVariables,
+} from "../core/steps/segmenter/strategy.ts";
+
+/** Options of `supervised` (none). */
+export const supervisedOptions = z.strictObject({});
+
+/** The `supervised` strategy. */
+export function supervisedStrategy(): StrategyInstance {
+  return {
+    start(setup) {
+      const model = setup.build(0);
+      const variables = trainableVariables(model);
+      return {
+        model,
+        unlabelledBatches: 0,
+        step: ({ labelled }, optimizer) =>
+          optimizer.minimize(() => labelledLoss(setup, model, labelled), true, variables)!,
+        dispose() {},
+      };
+    },
+  };
+}
