@@ -41,6 +41,7 @@ export function cpsStrategy(opts: CpsOptions): StrategyInstance {
       const crossEntropy = segmentationLoss("crossentropy");
       return {
         model: nets[0],
+        networks: nets,
         unlabelledBatches: opts.unlabelledBatches,
         step({ labelled, unlabelled, info }, optimizer) {
           const weight = opts.weight * sigmoidRampUp(trainingProgress(info), opts.rampUp);

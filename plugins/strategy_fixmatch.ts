@@ -52,8 +52,8 @@ export const fixmatchOptions = z.strictObject({
 /** Options of `fixmatch` with defaults filled. */
 export type FixmatchOptions = z.output<typeof fixmatchOptions>;
 
-/** The strong view, its pseudo-labels and the mask of confident pixels. */
-function strongView(
+/** The strong view of weakly augmented images, its pseudo-labels and the mask of confident pixels. */
+export function strongView(
   model: tfl.LayersModel,
   weak: tf.Tensor4D,
   opts: FixmatchOptions,
@@ -83,6 +83,7 @@ export function fixmatchStrategy(opts: FixmatchOptions): StrategyInstance {
       const variables = trainableVariables(model);
       return {
         model,
+        networks: [model],
         unlabelledBatches: opts.unlabelledBatches,
         step({ labelled, unlabelled, info }, optimizer) {
           const weight = opts.weight * sigmoidRampUp(trainingProgress(info), opts.rampUp);

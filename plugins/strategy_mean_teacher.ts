@@ -60,6 +60,7 @@ export function meanTeacherStrategy(opts: MeanTeacherOptions): StrategyInstance 
         });
       return {
         model: opts.evaluate === "teacher" ? teacher : student,
+        networks: [student, teacher],
         unlabelledBatches: opts.unlabelledBatches,
         step({ labelled, unlabelled, info }, optimizer) {
           const weight = opts.consistency *

@@ -22,6 +22,7 @@ export function supervisedStrategy(): StrategyInstance {
       const variables = trainableVariables(model);
       return {
         model,
+        networks: [model],
         unlabelledBatches: 0,
         step: ({ labelled }, optimizer) =>
           optimizer.minimize(() => labelledLoss(setup, model, labelled), true, variables)!,

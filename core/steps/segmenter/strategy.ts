@@ -44,6 +44,8 @@ export interface StrategyBatch {
 export interface TrainingStrategy {
   /** The network that is validated, kept at its best epoch and evaluated. */
   readonly model: tfl.LayersModel;
+  /** Every network the strategy holds (`model` among them), e.g. student and teacher. */
+  readonly networks: readonly tfl.LayersModel[];
   /** Unlabelled batches paired with each labelled batch (0: none). */
   readonly unlabelledBatches: number;
   /** Runs one optimisation step (and any update after it); returns the loss. */
