@@ -9,10 +9,10 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { z } from "zod";
-import { oneHotTargets, segmentationLoss } from "../core/training/losses.ts";
+import { segmentationLoss } from "../core/training/losses.ts";
 import { hardPseudoLabels } from "../core/training/pseudo_labels.ts";
-import { applySegmenter, outputRows } from "../core/steps/segmenter/segmenter_output.ts";
 import {
+  jointForward,
   sigmoidRampUp,
   type StrategyInstance,
   trainableVariables,
@@ -45,18 +45,13 @@ export function cpsStrategy(opts: CpsOptions): StrategyInstance {
         unlabelledBatches: opts.unlabelledBatches,
         step({ labelled, unlabelled, info }, optimizer) {
           const weight = opts.weight * sigmoidRampUp(trainingProgress(info), opts.rampUp);
-          const count = labelled.inputs.shape[0];
           return optimizer.minimize(
             () =>
               tf.tidy(() => {
-                const inputs = unlabelled
-                  ? tf.concat([labelled.inputs, unlabelled])
-                  : labelled.inputs;
-                const outs = nets.map((net) => applySegmenter(net, inputs as tf.Tensor4D, true));
-                const target = oneHotTargets(labelled.targets, setup.numClasses) as tf.Tensor4D;
-                const supervised = outs.map((out) => setup.loss(outputRows(out, 0, count), target));
-                const pseudo = outs.map((out) => hardPseudoLabels(out.probs));
-                const cross = outs.map((out, i) => crossEntropy(out, pseudo[1 - i]));
+                const joint = nets.map((net) => jointForward(setup, net, labelled, unlabelled));
+                const pseudo = joint.map(({ output }) => hardPseudoLabels(output.probs));
+                const cross = joint.map(({ output }, i) => crossEntropy(output, pseudo[1 - i]));
+                const supervised = joint.map((j) => j.supervised);
                 return tf.addN([...supervised, tf.mul(tf.addN(cross), weight)]);
               }) as tf.Scalar,
             true,

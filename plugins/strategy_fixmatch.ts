@@ -17,8 +17,8 @@ import { augmentBatch, augmentSchema, isGeometric } from "../core/training/augme
 import { oneHotTargets } from "../core/training/losses.ts";
 import { cutMixMasks, mixIn } from "../core/training/photometric.ts";
 import { confidenceMask, pseudoLabels } from "../core/training/pseudo_labels.ts";
-import { applySegmenter, outputRows } from "../core/steps/segmenter/segmenter_output.ts";
 import {
+  jointForward,
   sigmoidRampUp,
   type StrategyInstance,
   type StrategySetup,
@@ -90,23 +90,14 @@ export function fixmatchStrategy(opts: FixmatchOptions): StrategyInstance {
           const view = unlabelled
             ? strongView(model, unlabelled, opts, setup, info.seed)
             : undefined;
-          const count = labelled.inputs.shape[0];
           try {
             return optimizer.minimize(
               () =>
                 tf.tidy(() => {
-                  const inputs = view ? tf.concat([labelled.inputs, view.images]) : labelled.inputs;
-                  const out = applySegmenter(model, inputs as tf.Tensor4D, true);
-                  const supervised = setup.loss(
-                    outputRows(out, 0, count),
-                    oneHotTargets(labelled.targets, setup.numClasses) as tf.Tensor4D,
-                  );
-                  if (!view) return supervised;
-                  const rows = outputRows(out, count, view.images.shape[0]);
-                  return tf.add(
-                    supervised,
-                    tf.mul(setup.loss(rows, view.target, view.mask), weight),
-                  );
+                  const joint = jointForward(setup, model, labelled, view?.images);
+                  if (!view || !joint.extra) return joint.supervised;
+                  const unsupervised = setup.loss(joint.extra, view.target, view.mask);
+                  return tf.add(joint.supervised, tf.mul(unsupervised, weight));
                 }) as tf.Scalar,
               true,
               variables,

@@ -10,11 +10,10 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { z } from "zod";
 import { copyWeights, emaUpdate } from "../core/training/ema.ts";
-import { oneHotTargets } from "../core/training/losses.ts";
 import { probabilityMse } from "../core/training/pseudo_labels.ts";
-import { applySegmenter, outputRows } from "../core/steps/segmenter/segmenter_output.ts";
 import {
   globalStep,
+  jointForward,
   sigmoidRampUp,
   type StrategyInstance,
   trainableVariables,
@@ -68,26 +67,13 @@ export function meanTeacherStrategy(opts: MeanTeacherOptions): StrategyInstance 
           const target = unlabelled
             ? teacherProbs(unlabelled, deriveSeed(info.seed, "teacher noise"))
             : undefined;
-          const count = labelled.inputs.shape[0];
           const loss = optimizer.minimize(
             () =>
               tf.tidy(() => {
-                const inputs = unlabelled
-                  ? tf.concat([labelled.inputs, unlabelled])
-                  : labelled.inputs;
-                const out = applySegmenter(student, inputs as tf.Tensor4D, true);
-                const rows = (t: tf.Tensor4D, from: number, n: number) =>
-                  tf.slice(t, [from, 0, 0, 0], [n, -1, -1, -1]);
-                const supervised = setup.loss(
-                  {
-                    probs: rows(out.probs, 0, count),
-                    logits: out.logits && rows(out.logits, 0, count),
-                  },
-                  oneHotTargets(labelled.targets, setup.numClasses) as tf.Tensor4D,
-                );
-                if (!target) return supervised;
-                const studentProbs = rows(out.probs, count, target.shape[0]);
-                return tf.add(supervised, tf.mul(probabilityMse(studentProbs, target), weight));
+                const joint = jointForward(setup, student, labelled, unlabelled);
+                if (!target || !joint.extra) return joint.supervised;
+                const consistency = probabilityMse(joint.extra.probs, target);
+                return tf.add(joint.supervised, tf.mul(consistency, weight));
               }) as tf.Scalar,
             true,
             variables,

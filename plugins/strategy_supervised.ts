@@ -4,9 +4,10 @@
  *
  * @module
  */
+import * as tf from "@tensorflow/tfjs-core";
 import { z } from "zod";
 import {
-  labelledLoss,
+  jointForward,
   type StrategyInstance,
   trainableVariables,
 } from "../core/steps/segmenter/strategy.ts";
@@ -25,7 +26,11 @@ export function supervisedStrategy(): StrategyInstance {
         networks: [model],
         unlabelledBatches: 0,
         step: ({ labelled }, optimizer) =>
-          optimizer.minimize(() => labelledLoss(setup, model, labelled), true, variables)!,
+          optimizer.minimize(
+            () => tf.tidy(() => jointForward(setup, model, labelled).supervised),
+            true,
+            variables,
+          )!,
         dispose() {},
       };
     },

@@ -8,7 +8,6 @@
  */
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
-import type * as tfl from "@tensorflow/tfjs-layers";
 import { trainingSchema } from "../core/config/experiment_schema.ts";
 import { deriveSeed } from "../core/util/random.ts";
 import type { SegmenterInstance } from "../core/plugin/plugin.ts";

@@ -12,8 +12,12 @@ import * as tf from "@tensorflow/tfjs-core";
 import type * as tfl from "@tensorflow/tfjs-layers";
 import { deriveSeed, seededRandom, shuffled } from "../../util/random.ts";
 import type { StepInfo, TensorDataset, TrainStep } from "../../training/fit.ts";
-import { oneHotTargets, type SegmentationLoss } from "../../training/losses.ts";
-import { applySegmenter } from "./segmenter_output.ts";
+import {
+  oneHotTargets,
+  type SegmentationLoss,
+  type SegmenterOutput,
+} from "../../training/losses.ts";
+import { applySegmenter, outputRows } from "./segmenter_output.ts";
 
 /** What a strategy is given to build its networks and compute its losses. */
 export interface StrategySetup {
@@ -161,16 +165,32 @@ export function trainableVariables(...models: tfl.LayersModel[]): tf.Variable[] 
   return models.flatMap((m) => m.trainableWeights.map((w) => w.read() as tf.Variable));
 }
 
-/** The supervised loss of `model` on a labelled batch (training mode). */
-export function labelledLoss(
+/** What {@linkcode jointForward} returns. */
+export interface JointOutput {
+  /** The experiment's loss on the labelled rows. */
+  readonly supervised: tf.Scalar;
+  /** The output of all rows, labelled first. */
+  readonly output: SegmenterOutput;
+  /** The output of the `extra` rows alone. */
+  readonly extra?: SegmenterOutput;
+}
+
+/**
+ * Applies `model` (training mode) to the labelled images and `extra` images in one batch;
+ * returns the supervised loss of the labelled rows and the outputs. Call inside a gradient.
+ */
+export function jointForward(
   setup: StrategySetup,
   model: tfl.LayersModel,
   labelled: TensorDataset,
-): tf.Scalar {
-  return tf.tidy(() =>
-    setup.loss(
-      applySegmenter(model, labelled.inputs, true),
-      oneHotTargets(labelled.targets, setup.numClasses) as tf.Tensor4D,
-    )
+  extra?: tf.Tensor4D,
+): JointOutput {
+  const count = labelled.inputs.shape[0];
+  const inputs = extra ? tf.concat([labelled.inputs, extra]) : labelled.inputs;
+  const output = applySegmenter(model, inputs as tf.Tensor4D, true);
+  const supervised = setup.loss(
+    extra ? outputRows(output, 0, count) : output,
+    oneHotTargets(labelled.targets, setup.numClasses) as tf.Tensor4D,
   );
+  return { supervised, output, extra: extra && outputRows(output, count, extra.shape[0]) };
 }
