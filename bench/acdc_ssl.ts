@@ -32,10 +32,10 @@ import { type StrategyInstance, strategyStep } from "../core/steps/segmenter/str
 import { backendPlugins } from "../plugins/backend/mod.ts";
 import { acdcH5DatasetPlugin, readAcdcH5 } from "../plugins/dataset/acdc_h5.ts";
 import { unetPlugin } from "../plugins/segmenter/unet.ts";
-import { cpsOptions, cpsStrategy } from "../plugins/strategy_cps.ts";
-import { fixmatchOptions, fixmatchStrategy } from "../plugins/strategy_fixmatch.ts";
-import { meanTeacherOptions, meanTeacherStrategy } from "../plugins/strategy_mean_teacher.ts";
-import { supervisedStrategy } from "../plugins/strategy_supervised.ts";
+import { cpsOptions, cpsStrategy } from "../plugins/strategy/cross_pseudo_supervision.ts";
+import { fixmatchOptions, fixmatchStrategy } from "../plugins/strategy/fixmatch.ts";
+import { meanTeacherOptions, meanTeacherStrategy } from "../plugins/strategy/mean_teacher.ts";
+import { supervisedStrategy } from "../plugins/strategy/supervised.ts";
 import { volumeDice } from "./acdc_volume_dice.ts";
 
 const NUM_CLASSES = SEGMENTATION_CLASSES.length;

@@ -21,10 +21,10 @@ import { type StrategyInstance, strategyStep } from "../core/steps/segmenter/str
 import { trainingSchema } from "../core/config/experiment_schema.ts";
 import { backendPlugins } from "../plugins/backend/mod.ts";
 import { unetPlugin } from "../plugins/segmenter/unet.ts";
-import { cpsOptions, cpsStrategy } from "../plugins/strategy_cps.ts";
-import { fixmatchOptions, fixmatchStrategy } from "../plugins/strategy_fixmatch.ts";
-import { meanTeacherOptions, meanTeacherStrategy } from "../plugins/strategy_mean_teacher.ts";
-import { supervisedStrategy } from "../plugins/strategy_supervised.ts";
+import { cpsOptions, cpsStrategy } from "../plugins/strategy/cross_pseudo_supervision.ts";
+import { fixmatchOptions, fixmatchStrategy } from "../plugins/strategy/fixmatch.ts";
+import { meanTeacherOptions, meanTeacherStrategy } from "../plugins/strategy/mean_teacher.ts";
+import { supervisedStrategy } from "../plugins/strategy/supervised.ts";
 
 const { values: args } = parseArgs({
   options: {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import { seededRandom } from "../core/util/random.ts";
 import { cutMixMasks, mixIn } from "../core/training/photometric.ts";
-import { fixmatchOptions, fixmatchStrategy, strongView } from "../plugins/strategy_fixmatch.ts";
+import { fixmatchOptions, fixmatchStrategy, strongView } from "../plugins/strategy/fixmatch.ts";
 import {
   assertFlatMemory,
   hostValues,

@@ -3,7 +3,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { trainingSchema } from "../core/config/experiment_schema.ts";
 import { emaRate } from "../core/training/ema.ts";
 import { makeOptimizer } from "../core/training/optimizer.ts";
-import { meanTeacherOptions, meanTeacherStrategy } from "../plugins/strategy_mean_teacher.ts";
+import { meanTeacherOptions, meanTeacherStrategy } from "../plugins/strategy/mean_teacher.ts";
 import {
   assertFlatMemory,
   hostValues,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { supervisedStrategy } from "../plugins/strategy_supervised.ts";
+import { supervisedStrategy } from "../plugins/strategy/supervised.ts";
 import { assertFlatMemory, maxDifference, runStrategy, useBackend } from "./strategy_harness.ts";
 
 await useBackend("wasm");

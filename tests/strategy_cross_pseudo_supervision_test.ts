@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { cpsOptions, cpsStrategy } from "../plugins/strategy_cps.ts";
+import { cpsOptions, cpsStrategy } from "../plugins/strategy/cross_pseudo_supervision.ts";
 import { assertFlatMemory, maxDifference, runStrategy, useBackend } from "./strategy_harness.ts";
 
 await useBackend("wasm");

@@ -10,7 +10,7 @@ import {
   jointForward,
   type StrategyInstance,
   trainableVariables,
-} from "../core/steps/segmenter/strategy.ts";
+} from "../../core/steps/segmenter/strategy.ts";
 
 /** Options of `supervised` (none). */
 export const supervisedOptions = z.strictObject({});

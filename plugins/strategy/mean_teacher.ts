@@ -9,8 +9,8 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { z } from "zod";
-import { copyWeights, emaUpdate } from "../core/training/ema.ts";
-import { probabilityMse } from "../core/training/pseudo_labels.ts";
+import { copyWeights, emaUpdate } from "../../core/training/ema.ts";
+import { probabilityMse } from "../../core/training/pseudo_labels.ts";
 import {
   globalStep,
   jointForward,
@@ -18,8 +18,8 @@ import {
   type StrategyInstance,
   trainableVariables,
   trainingProgress,
-} from "../core/steps/segmenter/strategy.ts";
-import { deriveSeed } from "../core/util/random.ts";
+} from "../../core/steps/segmenter/strategy.ts";
+import { deriveSeed } from "../../core/util/random.ts";
 
 /** Options of `mean-teacher`. */
 export const meanTeacherOptions = z.strictObject({

@@ -12,11 +12,11 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { z } from "zod";
-import { seededRandom } from "../core/util/random.ts";
-import { augmentBatch, augmentSchema, isGeometric } from "../core/training/augment.ts";
-import { oneHotTargets } from "../core/training/losses.ts";
-import { cutMixMasks, mixIn } from "../core/training/photometric.ts";
-import { confidenceMask, pseudoLabels } from "../core/training/pseudo_labels.ts";
+import { seededRandom } from "../../core/util/random.ts";
+import { augmentBatch, augmentSchema, isGeometric } from "../../core/training/augment.ts";
+import { oneHotTargets } from "../../core/training/losses.ts";
+import { cutMixMasks, mixIn } from "../../core/training/photometric.ts";
+import { confidenceMask, pseudoLabels } from "../../core/training/pseudo_labels.ts";
 import {
   jointForward,
   sigmoidRampUp,
@@ -24,7 +24,7 @@ import {
   type StrategySetup,
   trainableVariables,
   trainingProgress,
-} from "../core/steps/segmenter/strategy.ts";
+} from "../../core/steps/segmenter/strategy.ts";
 import type * as tfl from "@tensorflow/tfjs-layers";
 
 /** UniMatch's strong view for MR slices, scaled to small images. */

@@ -9,15 +9,15 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { z } from "zod";
-import { segmentationLoss } from "../core/training/losses.ts";
-import { hardPseudoLabels } from "../core/training/pseudo_labels.ts";
+import { segmentationLoss } from "../../core/training/losses.ts";
+import { hardPseudoLabels } from "../../core/training/pseudo_labels.ts";
 import {
   jointForward,
   sigmoidRampUp,
   type StrategyInstance,
   trainableVariables,
   trainingProgress,
-} from "../core/steps/segmenter/strategy.ts";
+} from "../../core/steps/segmenter/strategy.ts";
 
 /** Options of `cross-pseudo-supervision`. */
 export const cpsOptions = z.strictObject({
