@@ -97,3 +97,28 @@ Deno.test("losses: cross-entropy from logits matches, and keeps its gradient whe
   assert.ok(await norm(g2) < 1e-6, "the clipped path was expected to lose its gradient");
   tf.dispose([labels, onehot, logits, fromProbs, saturated, g1, g2]);
 });
+
+Deno.test("losses: a pixel mask leaves masked pixels out (cross-entropy keeps the full mean)", async () => {
+  await useBackend("wasm");
+  const { probs, labels } = example();
+  const onehot = oneHotTargets(labels, 2) as tf.Tensor4D;
+  // Keep the first image only: overlap losses equal those of the first image alone.
+  const mask = tf.tensor3d([1, 1, 1, 1, 0, 0, 0, 0], [2, 2, 2]);
+  const first = (t: tf.Tensor4D) => tf.slice(t, 0, 1) as tf.Tensor4D;
+  near(
+    await scalar(softDiceLoss(probs, onehot, mask)),
+    await scalar(softDiceLoss(first(probs), first(onehot))),
+  );
+  near(
+    await scalar(softIoULoss(probs, onehot, mask)),
+    await scalar(softIoULoss(first(probs), first(onehot))),
+  );
+  const ce = await scalar(pixelCrossEntropy(probs, onehot, undefined, mask));
+  near(ce, (await scalar(pixelCrossEntropy(first(probs), first(onehot)))) / 2);
+  const logits = tf.log(tf.clipByValue(probs, 1e-6, 1)) as tf.Tensor4D;
+  near(await scalar(logitCrossEntropy(logits, onehot, undefined, mask)), ce, 1e-4);
+  const all = segmentationLoss("crossentropy+dice");
+  const zero = tf.zeros([2, 2, 2]) as tf.Tensor3D;
+  near(await scalar(all({ probs, logits }, onehot, zero)), 0);
+  tf.dispose([probs, labels, onehot, mask, logits, zero]);
+});
