@@ -26,7 +26,11 @@ import { predictBatched } from "../core/training/predict.ts";
 import { deriveSeed } from "../core/util/random.ts";
 import { augmentBatch, augmentSchema, batchAugmenter } from "../core/training/augment.ts";
 import { fit, type TensorDataset } from "../core/training/fit.ts";
-import { oneHotTargets, segmentationLoss } from "../core/training/losses.ts";
+import {
+  oneHotTargets,
+  segmentationLoss,
+  type SegmentationLossName,
+} from "../core/training/losses.ts";
 import { applySegmenter } from "../core/steps/segmenter/segmenter_output.ts";
 import { type StrategyInstance, strategyStep } from "../core/steps/segmenter/strategy.ts";
 import { backendPlugins } from "../plugins/backend/mod.ts";
@@ -135,7 +139,7 @@ async function main() {
   const unetOptions = unetPlugin.options.parse(JSON.parse(args.unet!));
   const segmenter = (s: number) => unetPlugin.create(unetOptions, context(s)) as SegmenterInstance;
   const spec = { inputShape: [num("size"), num("size"), 1] as const, numClasses: NUM_CLASSES };
-  const lossFn = segmentationLoss(args.loss!);
+  const lossFn = segmentationLoss(args.loss as SegmentationLossName);
   const strategy = strategyOf(args.strategy!, JSON.parse(args.options!)).start({
     build: (i) => segmenter(i === 0 ? seed : deriveSeed(seed, `network ${i}`)).build(spec),
     loss: lossFn,
