@@ -1,8 +1,9 @@
 /**
- * Compares runs of `bench/acdc_ssl.ts`: per test patient, the foreground mean Dice of its
- * volumes (ED, ES) at native resolution, averaged over the seeds in which the patient was a
- * test patient; then, per strategy against `supervised`, the mean paired difference and
- * the two-sided Wilcoxon signed-rank p over patients.
+ * Compares runs of `bench/acdc_ssl.ts` the way the report does (`core/report/
+ * patient_stats.ts`): per seed, each test patient's score is the mean foreground Dice of its
+ * volumes (ED, ES) at native resolution; each variant is compared with `supervised` over
+ * the patients and seeds both have (patients averaged over seeds first), by the paired
+ * Wilcoxon signed-rank test, Holm-adjusted over the variants compared.
  *
  * ```sh
  * deno run -A bench/ssl_compare.ts /work/runs/ssl/*.json
@@ -10,70 +11,64 @@
  *
  * @module
  */
-import { mean, wilcoxonSignedRank } from "../core/report/stats.ts";
+import { mean } from "../core/report/stats.ts";
+import { comparePatients, holmAdjust, type PatientScores } from "../core/report/patient_stats.ts";
 
 interface Run {
   readonly config: { readonly strategy: string; readonly seed: string; readonly tag?: string };
   readonly result: {
     readonly native?: { readonly perVolume: Record<string, number> };
-    readonly seconds?: number;
     readonly trainSeconds?: number;
   };
-  readonly history: readonly { readonly seconds: number }[];
 }
 
-/** Per strategy label: patient → Dice values (one per seed and volume). */
-function collect(runs: readonly Run[]) {
-  const table = new Map<string, Map<string, Map<string, number[]>>>();
-  for (const run of runs) {
-    if (!run.result.native) continue;
-    const label = run.config.tag ?? run.config.strategy;
-    const bySeed = table.get(label) ?? table.set(label, new Map()).get(label)!;
-    for (const [volume, dice] of Object.entries(run.result.native.perVolume)) {
-      const patient = volume.split(" ")[0];
-      const seeds = bySeed.get(patient) ?? bySeed.set(patient, new Map()).get(patient)!;
-      const values = seeds.get(run.config.seed) ??
-        seeds.set(run.config.seed, []).get(run.config.seed)!;
-      values.push(dice);
-    }
+/** A run's patient scores: mean over the patient's volumes. */
+function patientScores(run: Run): PatientScores {
+  const volumes = new Map<string, number[]>();
+  for (const [volume, dice] of Object.entries(run.result.native!.perVolume)) {
+    const patient = volume.split(" ")[0];
+    volumes.set(patient, [...(volumes.get(patient) ?? []), dice]);
   }
-  return table;
-}
-
-/** Patient → Dice averaged over volumes within a seed, then over seeds. */
-function perPatient(bySeed: Map<string, Map<string, number[]>>, seeds?: Set<string>) {
-  const out = new Map<string, number>();
-  for (const [patient, values] of bySeed) {
-    const kept = [...values].filter(([seed]) => !seeds || seeds.has(seed));
-    if (kept.length > 0) out.set(patient, mean(kept.map(([, v]) => mean(v))));
-  }
-  return out;
+  return new Map([...volumes].map(([patient, values]) => [patient, mean(values)]));
 }
 
 const runs: Run[] = [];
 for (const path of Deno.args) {
   try {
-    runs.push(JSON.parse(await Deno.readTextFile(path)));
+    const run = JSON.parse(await Deno.readTextFile(path)) as Run;
+    if (run.result?.native) runs.push(run);
   } catch (error) {
     console.error(`${path}: ${error}`);
   }
 }
-const table = collect(runs);
-const baseline = table.get("supervised");
-for (const [label, bySeed] of table) {
-  const seeds = new Set([...bySeed.values()].flatMap((m) => [...m.keys()]));
-  const mine = perPatient(bySeed);
-  const times = runs.filter((r) => (r.config.tag ?? r.config.strategy) === label && r.result.native)
-    .map((r) => r.result.trainSeconds ?? 0);
-  let line = `${label.padEnd(28)} seeds ${[...seeds].sort().join(",").padEnd(6)} ` +
-    `patients ${mine.size}  fg Dice ${mean([...mine.values()]).toFixed(4)}  ` +
-    `train ${(mean(times) / 60).toFixed(1)} min/cell`;
-  if (baseline && label !== "supervised") {
-    const base = perPatient(baseline, seeds);
-    const paired = [...mine].filter(([p]) => base.has(p)).map(([p, v]) => v - base.get(p)!);
-    const test = wilcoxonSignedRank(paired);
-    line += `  Δ ${mean(paired) >= 0 ? "+" : ""}${mean(paired).toFixed(4)} over ${paired.length}` +
-      ` patients, Wilcoxon p ${test.pValue.toPrecision(3)} (${test.method})`;
-  }
-  console.log(line);
+const variants = new Map<string, Map<number, PatientScores>>();
+const minutes = new Map<string, number[]>();
+for (const run of runs) {
+  const label = run.config.tag ?? run.config.strategy;
+  if (!variants.has(label)) variants.set(label, new Map());
+  variants.get(label)!.set(Number(run.config.seed), patientScores(run));
+  minutes.set(label, [...(minutes.get(label) ?? []), (run.result.trainSeconds ?? NaN) / 60]);
 }
+const baseline = variants.get("supervised");
+const compared = [...variants].filter(([label]) => label !== "supervised" && baseline);
+const comparisons = compared.map(([, seeds]) => comparePatients(seeds, baseline!));
+const adjusted = holmAdjust(comparisons.map((c) => c.wilcoxon?.pValue ?? NaN));
+for (const [label, seeds] of variants) {
+  const all = [...seeds.values()].map((s) => mean([...s.values()]));
+  console.log(
+    `${label.padEnd(30)} seeds ${[...seeds.keys()].join(",").padEnd(6)} fg Dice per seed ` +
+      `${all.map((v) => v.toFixed(4)).join(" ")}  train ${
+        mean(minutes.get(label)!).toFixed(0)
+      } min`,
+  );
+}
+compared.forEach(([label], i) => {
+  const c = comparisons[i];
+  const d = c.meanDifference;
+  console.log(
+    `${label.padEnd(30)} vs supervised: Δ ${d >= 0 ? "+" : ""}${d.toFixed(4)} over ` +
+      `${c.patients} patients (seeds ${c.seeds.join(",")}; per seed ` +
+      `${c.perSeedDifference.map((v) => v.toFixed(3)).join(" ")}), Wilcoxon p ` +
+      `${c.wilcoxon?.pValue.toPrecision(3)}, Holm ${adjusted[i].toPrecision(3)}`,
+  );
+});
