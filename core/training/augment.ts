@@ -38,11 +38,15 @@ export const augmentSchema = z.strictObject({
   gamma: boundedNumber(0, 2).default(0)
     .describe("gamma correction x^γ, ln γ uniform in ±gamma (strong augmentation)"),
   blur: boundedNumber(0, 8).default(0)
-    .describe("Gaussian blur with probability ½, σ uniform in [0.1, blur] pixels (strong augmentation)"),
+    .describe(
+      "Gaussian blur with probability ½, σ uniform in [0.1, blur] pixels (strong augmentation)",
+    ),
   noise: boundedNumber(0, 1).default(0)
     .describe("standard deviation of additive Gaussian noise (strong augmentation)"),
   cutout: boundedNumber(0, 1).default(0)
-    .describe("cutout: one box per image set to 0, side up to this fraction of the image side (strong augmentation)"),
+    .describe(
+      "cutout: one box per image set to 0, side up to this fraction of the image side (strong augmentation)",
+    ),
 });
 
 /** Augmentation settings with defaults filled. */
