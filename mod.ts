@@ -2,9 +2,9 @@
  * camprior: label-efficient cardiac MRI segmentation with classifier-derived priors.
  *
  * This module is the plugin kit and the public API. A plugin of any kind (dataset,
- * classifier, XAI method, post-processor, segmenter, backend, executor) imports what it
- * needs from here and nothing else of camprior; the built-in plugins do the same (a test
- * checks). The built-in plugins themselves are in `plugins/mod.ts` (`camprior/plugins`).
+ * classifier, XAI method, post-processor, segmenter, training strategy, backend,
+ * executor) imports what it needs from here and nothing else of camprior; the built-in
+ * plugins do the same (a test checks). The built-in plugins themselves are in `plugins/mod.ts` (`camprior/plugins`).
  *
  * ```ts
  * import { z } from "zod";
@@ -80,6 +80,36 @@ export {
   fusedSegmentationLossOf,
   setFusedSegmentationLoss,
 } from "./core/training/fused_loss.ts";
+
+// Training strategies: the joint forward, ramp-ups, EMA teachers, pseudo-labels, losses,
+// weak (geometric) and strong (photometric, CutMix) augmentations.
+export type * from "./core/plugin/strategy.ts";
+export {
+  globalStep,
+  jointForward,
+  type JointOutput,
+  sigmoidRampUp,
+  trainableVariables,
+  trainingProgress,
+} from "./core/steps/segmenter/strategy.ts";
+export { applySegmenter, outputRows } from "./core/steps/segmenter/segmenter_output.ts";
+export {
+  oneHotTargets,
+  type SegmentationLoss,
+  segmentationLoss,
+  type SegmentationLossName,
+  type SegmenterOutput,
+} from "./core/training/losses.ts";
+export * from "./core/training/pseudo_labels.ts";
+export { copyWeights, emaRate, emaUpdate } from "./core/training/ema.ts";
+export { cutMixMasks, mixIn } from "./core/training/photometric.ts";
+export {
+  augmentBatch,
+  augmentSchema,
+  type AugmentSettings,
+  isGeometric,
+} from "./core/training/augment.ts";
+export type { StepInfo, TensorDataset } from "./core/training/fit.ts";
 
 // Executors: the plan, the artifact store and the records steps leave.
 export { type Step, STEP_KINDS, type StepGraph, type StepKind } from "./core/plan/step.ts";

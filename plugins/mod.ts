@@ -11,6 +11,7 @@ import { executorPlugins } from "./executor/mod.ts";
 import { postprocessPlugins } from "./postprocess/mod.ts";
 import { priorPlugins } from "./prior/mod.ts";
 import { segmenterPlugins } from "./segmenter/mod.ts";
+import { strategyPlugins } from "./strategy/mod.ts";
 import { xaiPlugins } from "./xai/mod.ts";
 
 /** Every built-in plugin. */
@@ -22,6 +23,7 @@ export const builtinPlugins: readonly AnyPlugin[] = [
   ...postprocessPlugins,
   ...priorPlugins,
   ...segmenterPlugins,
+  ...strategyPlugins,
   ...executorPlugins,
 ];
 

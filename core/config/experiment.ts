@@ -19,6 +19,9 @@ import type { ClassifierTarget } from "../steps/classifier/classifier_targets.ts
 import type { Registry } from "../plugin/registry.ts";
 import { formatPath, formatZodIssues } from "../util/zod_format.ts";
 import { applyOverrides, parseOverride } from "./overrides.ts";
+import { cellRecipes, type ResolvedStrategy, strategyComparisons } from "./strategies.ts";
+
+export type { ResolvedStrategy } from "./strategies.ts";
 
 /** A plugin reference whose options passed the plugin's schema. */
 export interface ResolvedRef {
@@ -65,6 +68,8 @@ export interface Experiment {
   readonly grid: {
     readonly recipes: readonly ChannelRecipe[];
     readonly sampleSizes: readonly number[];
+    /** Training strategies of the segmenter (default: `supervised` only). */
+    readonly strategies: readonly ResolvedStrategy[];
   };
   readonly report: {
     readonly comparisons: readonly Comparison[];
@@ -75,7 +80,7 @@ export interface Experiment {
   readonly executor: ResolvedRef;
 }
 
-/** A proposed recipe and the baseline it is compared against. */
+/** A proposed cell name (recipe, with its strategy when the grid has several) and its baseline. */
 export interface Comparison {
   readonly proposed: string;
   readonly baseline: string;
@@ -230,7 +235,14 @@ function resolveExperiment(file: ExperimentFile, registry: Registry): Experiment
   attempt(() => assertUnique(file.grid.sampleSizes, "grid.sampleSizes"));
   attempt(() => assertUnique(file.seeds, "seeds"));
   attempt(() => assertUnique(recipes.map((r) => r?.name), "grid.channels"));
-  const comparisons = attempt(() => resolveComparisons(file, recipes));
+  const strategies = file.grid.strategies.map((s, i) => {
+    const resolved = ref("strategy", s, `grid.strategies[${i}]`);
+    return resolved && { name: s.name, ...resolved };
+  });
+  attempt(() => assertUnique(strategies.map((s) => s?.name), "grid.strategies"));
+  const comparisons = attempt(() =>
+    resolveComparisons(file, recipes, strategies.filter((s) => s !== undefined))
+  );
   if (problems.length > 0) throw new ConfigError([...new Set(problems)].join("\n"));
 
   return {
@@ -245,7 +257,11 @@ function resolveExperiment(file: ExperimentFile, registry: Registry): Experiment
     priors,
     priorsFrom: file.priorsFrom,
     segmenter: { ...segmenter!, training: file.segmenter.training },
-    grid: { recipes: recipes as ChannelRecipe[], sampleSizes: file.grid.sampleSizes },
+    grid: {
+      recipes: recipes as ChannelRecipe[],
+      sampleSizes: file.grid.sampleSizes,
+      strategies: strategies as ResolvedStrategy[],
+    },
     report: {
       comparisons: comparisons!,
       examples: file.report.examples,
@@ -385,8 +401,10 @@ function resolveRecipe(
 function resolveComparisons(
   file: ExperimentFile,
   recipes: readonly (ChannelRecipe | undefined)[],
+  strategies: readonly ResolvedStrategy[],
 ): Comparison[] {
-  const names = recipes.flatMap((r) => r ? [r.name] : []);
+  const known = recipes.filter((r) => r !== undefined);
+  const names = cellRecipes(known, strategies).map((r) => r.name);
   if (file.report.comparisons) {
     file.report.comparisons.forEach((pair, i) => {
       for (const side of ["proposed", "baseline"] as const) {
@@ -400,7 +418,7 @@ function resolveComparisons(
     });
     return file.report.comparisons;
   }
-  return defaultComparisons(recipes.filter((r) => r !== undefined));
+  return strategyComparisons(known, strategies, defaultComparisons);
 }
 
 /**

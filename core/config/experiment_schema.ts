@@ -119,6 +119,24 @@ const recipeSchema = z.union([
   }),
 ]);
 
+/**
+ * A training strategy of the grid: its plugin name, or `{ name?, plugin, options }` (the
+ * name labels its cells in tables; default: the plugin's name).
+ */
+export const strategyRefSchema = z.union([
+  pluginName.transform((plugin) => ({
+    name: plugin,
+    plugin,
+    options: {} as Record<string, unknown>,
+  })),
+  z.strictObject({
+    name: z.string().regex(/^\S+$/, { error: "expected a name without spaces" }).optional()
+      .describe("the strategy's name in tables (default: the plugin's name)"),
+    plugin: pluginName,
+    options: pluginOptions,
+  }).transform((ref) => ({ ...ref, name: ref.name ?? ref.plugin })),
+]);
+
 const seedSchema = boundedNumber(0, 2 ** 31 - 1, true);
 
 /** The experiment file schema (plugin options unresolved). */
@@ -200,7 +218,16 @@ export const experimentFileSchema = z.strictObject({
     sampleSizes: z.array(boundedNumber(1, 100)).min(1, {
       error: "expected at least one sample size",
     }).describe("percent of the training and validation patients with segmentation labels"),
-  }).describe("every recipe × sample size × seed is one cell (one segmenter training)"),
+    strategies: z.array(strategyRefSchema).min(1, { error: "expected at least one strategy" })
+      .default([{ name: "supervised", plugin: "supervised", options: {} }]).describe(
+        "training strategies of the segmenter: supervised (the default), or semi-supervised " +
+          "ones that also learn from the training patients without segmentation labels at the " +
+          "cell's sample size (validation and test patients never enter that pool); by name " +
+          "or { name, plugin, options }",
+      ),
+  }).describe(
+    "every recipe × strategy × sample size × seed is one cell (one segmenter training)",
+  ),
   report: z.strictObject({
     comparisons: z.array(z.strictObject({
       proposed: z.string().describe("recipe name of the method"),

@@ -42,6 +42,12 @@ export function experimentJsonSchema(registry: Registry): Record<string, unknown
     xai: refOf("xai").optional(),
     classifier: withPlugin("classifier", shape.classifier),
     segmenter: withPlugin("segmenter", shape.segmenter),
+    grid: shape.grid.extend({
+      strategies: z.array(z.union([
+        refOf("strategy"),
+        withPlugin("strategy", z.strictObject({ name: z.string().optional() })),
+      ])).optional(),
+    }),
     priors: z.record(
       z.string(),
       shape.priors.unwrap().valueType.extend({

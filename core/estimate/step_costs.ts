@@ -185,7 +185,9 @@ export function stepSeconds(
         val: slicesOf(counts, sampled(counts.val, size)),
         test,
       };
-      return trainingSeconds(step.settings.training, slices, { train, infer });
+      // A semi-supervised step also trains on unlabelled rows (the strategy's stepCost).
+      const perBatch = { train: train * (step.stepCost ?? 1), infer };
+      return trainingSeconds(step.settings.training, slices, perBatch);
     }
   }
 }

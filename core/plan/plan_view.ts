@@ -47,6 +47,7 @@ export function planJson(
     cells: graph.cells.map((cell) => ({
       id: cell.id,
       recipe: cell.recipe.name,
+      strategy: cell.strategy,
       sampleSize: cell.settings.sample.size,
       seed: cell.settings.seed,
     })),

@@ -1,6 +1,7 @@
 /**
  * Expands an experiment into a graph of steps: data → split → classifier → cam → prior →
- * segmenter (one per grid cell: train, then evaluate on the test patients). Shared steps
+ * segmenter (one per grid cell — seed × sample size × strategy × recipe: train, then
+ * evaluate on the test patients). Shared steps
  * appear once: one classifier and one prior set serve every cell that can share them.
  *
  * @module
@@ -12,6 +13,7 @@ import type {
   ResolvedPrior,
   ResolvedRef,
 } from "../config/experiment.ts";
+import { type ResolvedStrategy, strategyRecipe, SUPERVISED } from "../config/strategies.ts";
 import type { PluginKind } from "../plugin/plugin.ts";
 import type { Registry } from "../plugin/registry.ts";
 import { resolvePreprocess } from "../steps/data/preprocess.ts";
@@ -54,9 +56,12 @@ const DATA_ARTIFACT = "native-labels-1";
  */
 export function planSteps(experiment: Experiment, registry: Registry, backend: string): StepGraph {
   const planner = new Planner(experiment, registry, backend);
+  const { recipes, sampleSizes, strategies } = experiment.grid;
   const cells = experiment.seeds.flatMap((seed) =>
-    experiment.grid.sampleSizes.flatMap((size) =>
-      experiment.grid.recipes.map((recipe) => planner.cell(seed, size, recipe))
+    sampleSizes.flatMap((size) =>
+      strategies.flatMap((strategy) =>
+        recipes.map((recipe) => planner.cell(seed, size, recipe, strategy))
+      )
     )
   );
   return { steps: planner.steps(), cells };
@@ -238,21 +243,31 @@ class Planner {
     );
   }
 
-  cell(seed: number, size: number, recipe: ChannelRecipe): SegmenterStep {
-    const { segmenter } = this.experiment;
+  cell(
+    seed: number,
+    size: number,
+    recipe: ChannelRecipe,
+    strategy: ResolvedStrategy,
+  ): SegmenterStep {
+    const { segmenter, grid } = this.experiment;
     const split = this.split(seed);
     const channels = recipe.channels.map((name) =>
       name === IMAGE_CHANNEL ? name : this.priorSource(seed, size, name).id
     );
+    const shown = strategyRecipe(recipe, strategy, grid.strategies);
+    const stepCost = this.registry.get("strategy", strategy.plugin).stepCost?.(strategy.options) ??
+      1;
+    const names = { recipe: shown, strategy: strategy.name, stepCost };
     const step = this.#add<SegmenterStep>(
       "segmenter",
-      `segmenter ${recipe.name} @ ${size}% seed ${seed}`,
+      `segmenter ${shown.name} @ ${size}% seed ${seed}`,
       [this.#data.id, split.id, ...channels.filter((c) => c !== IMAGE_CHANNEL)],
       {
         data: this.#data.id,
         split: split.id,
         channels,
         segmenter: this.#plugin("segmenter", segmenter),
+        ...(strategy.plugin === SUPERVISED ? {} : { strategy: this.#plugin("strategy", strategy) }),
         training: segmenter.training,
         sample: this.#sample(size, true),
         seed,
@@ -260,9 +275,9 @@ class Planner {
         evaluation: EVALUATION_VERSION,
         artifact: SEGMENTER_ARTIFACT,
       },
-      { recipe },
+      names,
     );
-    // A recipe with the same channels as an earlier one shares its step but keeps its name.
-    return step.recipe === recipe ? step : { ...step, recipe };
+    // A cell with the same settings as an earlier one shares its step but keeps its names.
+    return step.recipe === shown ? step : { ...step, ...names };
   }
 }

@@ -130,6 +130,12 @@ export interface SegmenterSettings {
   /** Input channels in order: `image`, or the id of the step whose maps fill the channel. */
   readonly channels: readonly string[];
   readonly segmenter: PluginSettings;
+  /**
+   * The training strategy; absent for `supervised` (so supervised cells keep their ids).
+   * Semi-supervised strategies also learn from the unlabelled pool: the training patients
+   * without segmentation labels at this sample size.
+   */
+  readonly strategy?: PluginSettings;
   readonly training: SegmenterTrainingSettings;
   readonly sample: Sampling;
   readonly seed: number;
@@ -153,8 +159,18 @@ export type PriorStep = StepOf<"prior", PriorSettings>;
 
 /** Train one segmenter and evaluate it on the test patients: a grid cell. */
 export interface SegmenterStep extends StepOf<"segmenter", SegmenterSettings> {
-  /** The recipe as named in the experiment (for reports; not part of the id). */
+  /**
+   * The recipe as cells are named (for reports; not part of the id): the experiment's name,
+   * followed by the strategy's when the grid has strategies other than `supervised`.
+   */
   readonly recipe: ChannelRecipe;
+  /** The strategy's name in the grid (for reports; not part of the id). */
+  readonly strategy: string;
+  /**
+   * Cost of a training step relative to a supervised one (the strategy plugin's
+   * `stepCost`; 1 for `supervised`), for `plan`'s estimate; not part of the id.
+   */
+  readonly stepCost: number;
 }
 
 /** Any step. */

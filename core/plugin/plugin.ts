@@ -17,6 +17,7 @@ import type { Logger } from "../util/logger.ts";
 import type { BackendHooks, BackendInstance } from "./backend.ts";
 import type { ExecutorHooks, ExecutorInstance } from "./executor.ts";
 import type { SliceMeta } from "../steps/data/prepared.ts";
+import type { StrategyHooks, StrategyInstance } from "./strategy.ts";
 
 export type { BackendInstance } from "./backend.ts";
 
@@ -30,6 +31,7 @@ export interface PluginKinds {
   xai: { instance: XaiInstance };
   postprocess: { instance: PostprocessInstance };
   segmenter: { instance: SegmenterInstance };
+  strategy: { instance: StrategyInstance; hooks: StrategyHooks };
   backend: { instance: BackendInstance; hooks: BackendHooks };
   executor: { instance: ExecutorInstance; hooks: ExecutorHooks };
   prior: { instance: PriorSourceInstance; hooks: PriorSourceHooks };
@@ -46,6 +48,7 @@ export const KIND_DESCRIPTIONS: { readonly [K in PluginKind]: string } = {
   postprocess: "transforms prior maps",
   prior: "says where a prior map comes from (a classifier's saliency, motion, a control)",
   segmenter: "builds the segmentation network",
+  strategy: "trains the segmenter (supervised, or semi-supervised with the unlabelled pool)",
   backend: "starts a tfjs compute backend",
   executor: "runs the steps of a plan",
 };

@@ -28,12 +28,14 @@ const perStructure = (prefix: string, values: readonly number[] | undefined) =>
 
 const RESULT_COLUMNS = [
   "recipe",
+  "strategy",
   "channels",
   "sampleSize",
   "sizeLabel",
   "trainPatients",
   "valPatients",
   "testPatients",
+  "unlabelledPatients",
   "seed",
   "backend",
   "status",

@@ -35,6 +35,8 @@ export interface IndexContent {
   readonly validation: string;
   /** Notes on the grid, e.g. sample sizes merged because they give the same patients. */
   readonly notes?: readonly string[];
+  /** HTML sections after the patients' (e.g. the training strategies and their pool). */
+  readonly sections?: readonly string[];
 }
 
 const STYLE = `body{font-family:system-ui,sans-serif;margin:2rem;max-width:80rem;color:#222}
@@ -94,6 +96,7 @@ ${failed}
   }; they decide early stopping and which weights are kept.</p>
 ${sampleSizesHtml(model.sizes)}
 ${(content.notes ?? []).map((n) => `<p class="note">Note: ${escapeHtml(n)}.</p>`).join("\n")}
+${(content.sections ?? []).join("\n")}
 <h2>Table 1</h2>
 ${tableHtml(model.table1, "Table 1")}
 <h2>Table 2: the ACDC way</h2>

@@ -24,6 +24,7 @@ import { type ReportModel, reportModel } from "./report_model.ts";
 import { cellName } from "./sanity_flags.ts";
 import { tableMarkdown } from "./table1.ts";
 import { trainingCurvesSvg } from "./training_curves.ts";
+import { strategiesHtml } from "./strategies_section.ts";
 
 /** The written report. */
 export interface WrittenReport {
@@ -101,6 +102,7 @@ export async function writeReport(
       figure3,
       validation: experiment.split.validation,
       notes: options.notes ?? [],
+      sections: [strategiesHtml(experiment.grid.strategies, results)],
       failed: results.filter((r) => r.status === "failed").map((r) =>
         `${cellName(r, labels)}: ${r.error}`
       ),

@@ -13,6 +13,8 @@ import { type CellMetrics, loadCellMetrics } from "../steps/segmenter/segmenter_
 export interface CellResult extends Partial<Omit<CellMetrics, "perPatient">> {
   readonly id: string;
   readonly recipe: string;
+  /** The training strategy's name (`supervised` by default). */
+  readonly strategy: string;
   readonly channels: readonly string[];
   readonly sampleSize: number;
   readonly seed: number;
@@ -32,6 +34,7 @@ export async function collectResults(
     const identity = {
       id: cell.id,
       recipe: cell.recipe.name,
+      strategy: cell.strategy,
       channels: cell.recipe.channels,
       sampleSize: cell.settings.sample.size,
       seed: cell.settings.seed,

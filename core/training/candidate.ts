@@ -17,6 +17,7 @@ import {
   type FitResult,
   type FitSettings,
   type TensorDataset,
+  type TrainStep,
 } from "./fit.ts";
 import { ConfigError } from "../util/errors.ts";
 import type { Logger } from "../util/logger.ts";
@@ -93,6 +94,8 @@ export interface CandidateTraining {
   readonly settings: FitSettings;
   readonly label: string;
   readonly augment: BatchAugmenter | undefined;
+  /** A training strategy's step (default: minimise the run's loss). */
+  readonly step?: TrainStep;
 }
 
 /**
@@ -113,6 +116,7 @@ export async function fitCandidate<T extends { readonly learningRate: number }>(
       label: training.label,
       onEpoch: run.onEpoch,
       augment: training.augment,
+      step: training.step,
       loss: run.loss,
     });
   } catch (error) {

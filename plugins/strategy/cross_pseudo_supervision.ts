@@ -9,24 +9,28 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { z } from "zod";
-import { segmentationLoss } from "../../core/training/losses.ts";
-import { hardPseudoLabels } from "../../core/training/pseudo_labels.ts";
 import {
+  definePlugin,
+  hardPseudoLabels,
   jointForward,
+  segmentationLoss,
   sigmoidRampUp,
   type StrategyInstance,
   trainableVariables,
   trainingProgress,
-} from "../../core/steps/segmenter/strategy.ts";
+} from "../../mod.ts";
+import { unlabelledBatchesOption } from "./unlabelled_batches.ts";
 
 /** Options of `cross-pseudo-supervision`. */
 export const cpsOptions = z.strictObject({
-  /** Weight `λ` of the cross pseudo supervision loss (the paper: 1.5 on Cityscapes). */
-  weight: z.number().min(0).default(1),
-  /** Fraction of training over which `λ` ramps up (`exp(−5 (1 − t)²)`; 0: none). */
-  rampUp: z.number().min(0).max(1).default(0.4),
-  /** Unlabelled batches paired with each labelled batch. */
-  unlabelledBatches: z.number().int().min(1).max(16).default(1),
+  weight: z.number().min(0).default(1).describe(
+    "weight λ of the cross pseudo supervision loss (Chen et al. 2021: 1.5 on Cityscapes; " +
+      "SSL4MIS uses a ramped 0.1 on ACDC)",
+  ),
+  rampUp: z.number().min(0).max(1).default(0.4).describe(
+    "fraction of training over which λ ramps up as exp(−5 (1 − t)²); 0: full weight at once",
+  ),
+  unlabelledBatches: unlabelledBatchesOption,
 });
 
 /** Options of `cross-pseudo-supervision` with defaults filled. */
@@ -65,3 +69,15 @@ export function cpsStrategy(opts: CpsOptions): StrategyInstance {
     },
   };
 }
+
+/** The `cross-pseudo-supervision` strategy plugin. */
+export const cpsPlugin = definePlugin({
+  kind: "strategy",
+  name: "cross-pseudo-supervision",
+  description: "two networks teach each other with hard pseudo-labels (Chen et al. 2021)",
+  version: "1",
+  options: cpsOptions,
+  create: (opts) => cpsStrategy(opts),
+  // Two networks, each forward and backward on labelled + unlabelled rows.
+  stepCost: (o) => 2 * (1 + Number(o.unlabelledBatches ?? 1)),
+});

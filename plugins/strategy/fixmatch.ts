@@ -13,52 +13,68 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
+import type * as tfl from "@tensorflow/tfjs-layers";
 import { z } from "zod";
-import { deriveSeed, seededRandom } from "../../core/util/random.ts";
-import { augmentBatch, augmentSchema, isGeometric } from "../../core/training/augment.ts";
-import { copyWeights, emaUpdate } from "../../core/training/ema.ts";
-import { oneHotTargets, type SegmenterOutput } from "../../core/training/losses.ts";
-import { cutMixMasks, mixIn } from "../../core/training/photometric.ts";
-import { confidenceMask, pseudoLabels } from "../../core/training/pseudo_labels.ts";
 import {
+  augmentBatch,
+  augmentSchema,
+  confidenceMask,
+  copyWeights,
+  cutMixMasks,
+  definePlugin,
+  deriveSeed,
+  emaUpdate,
   globalStep,
+  isGeometric,
   jointForward,
+  mixIn,
+  oneHotTargets,
+  outputRows,
+  pseudoLabels,
+  seededRandom,
+  type SegmenterOutput,
   sigmoidRampUp,
   type StrategyInstance,
   type StrategySetup,
   trainableVariables,
   trainingProgress,
-} from "../../core/steps/segmenter/strategy.ts";
-import { outputRows } from "../../core/steps/segmenter/segmenter_output.ts";
-import type * as tfl from "@tensorflow/tfjs-layers";
+} from "../../mod.ts";
+import { unlabelledBatchesOption } from "./unlabelled_batches.ts";
 
 /** UniMatch's strong view for MR slices, scaled to small images. */
 const STRONG_DEFAULT = { intensity: 0.3, gamma: 0.3, blur: 1 };
 
 /** Options of `fixmatch`. */
 export const fixmatchOptions = z.strictObject({
-  /** Confidence a pixel's pseudo-label needs to count (FixMatch, UniMatch: 0.95). */
-  threshold: z.number().min(0).max(1).default(0.95),
-  /** Weight `λ_u` of the unlabelled loss. */
-  weight: z.number().min(0).default(1),
-  /** Fraction of training over which `λ_u` ramps up (`exp(−5 (1 − t)²)`; 0: none). */
-  rampUp: z.number().min(0).max(1).default(0),
-  /** The strong view: photometric augmentation options (no flips, rotations or shifts). */
+  threshold: z.number().min(0).max(1).default(0.95).describe(
+    "confidence a pixel's pseudo-label needs to count; pixels below are masked out of the " +
+      "unlabelled loss (FixMatch, Sohn et al. 2020, and UniMatch, Yang et al. 2023: 0.95)",
+  ),
+  weight: z.number().min(0).default(1)
+    .describe("weight λ_u of the unlabelled loss (FixMatch, UniMatch: 1)"),
+  rampUp: z.number().min(0).max(1).default(0).describe(
+    "fraction of training over which λ_u ramps up as exp(−5 (1 − t)²); 0: none (FixMatch)",
+  ),
   strong: augmentSchema.default(augmentSchema.parse(STRONG_DEFAULT)).refine(
     (s) => !isGeometric(s),
     { error: "strong augmentation must not move pixels (the pseudo-labels would not align)" },
+  ).describe(
+    "the strong view: photometric augmentation options (intensity, gamma, blur, noise, " +
+      "cutout; no flips, rotations or shifts); the weak view is the experiment's augment",
   ),
-  /** Probability that a strong view gets a CutMix box from another slice of the batch. */
-  cutMix: z.number().min(0).max(1).default(0.5),
-  /** Strong views per unlabelled slice, each with its own augmentation and CutMix (UniMatch: 2). */
-  views: z.number().int().min(1).max(4).default(1),
-  /**
-   * Decay of an EMA teacher that makes the pseudo-labels and is evaluated (as in Mean
-   * Teacher); 0: the network labels for itself (FixMatch, UniMatch).
-   */
-  ema: z.number().min(0).max(1).default(0),
-  /** Unlabelled batches paired with each labelled batch. */
-  unlabelledBatches: z.number().int().min(1).max(16).default(1),
+  cutMix: z.number().min(0).max(1).default(0.5).describe(
+    "probability that a strong view gets a CutMix box from another slice of the batch " +
+      "(UniMatch: 0.5)",
+  ),
+  views: z.number().int().min(1).max(4).default(1).describe(
+    "strong views per unlabelled slice, each with its own augmentation and CutMix " +
+      "(UniMatch's dual views: 2)",
+  ),
+  ema: z.number().min(0).max(1).default(0).describe(
+    "decay of an EMA teacher that makes the pseudo-labels and is evaluated (as in Mean " +
+      "Teacher); 0: the network labels for itself (FixMatch, UniMatch)",
+  ),
+  unlabelledBatches: unlabelledBatchesOption,
 });
 
 /** Options of `fixmatch` with defaults filled. */
@@ -157,3 +173,19 @@ export function fixmatchStrategy(opts: FixmatchOptions): StrategyInstance {
     },
   };
 }
+
+/** The `fixmatch` strategy plugin. */
+export const fixmatchPlugin = definePlugin({
+  kind: "strategy",
+  name: "fixmatch",
+  description:
+    "confident pseudo-labels of a weak view supervise strong views (Sohn et al. 2020; UniMatch)",
+  version: "1",
+  options: fixmatchOptions,
+  create: (opts) => fixmatchStrategy(opts),
+  // Forward and backward on labelled + views × unlabelled rows, a labelling forward (≈ ⅓).
+  stepCost: (o) => {
+    const u = Number(o.unlabelledBatches ?? 1);
+    return 1 + u * Number(o.views ?? 1) + u / 3;
+  },
+});

@@ -9,32 +9,39 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { z } from "zod";
-import { copyWeights, emaUpdate } from "../../core/training/ema.ts";
-import { probabilityMse } from "../../core/training/pseudo_labels.ts";
 import {
+  copyWeights,
+  definePlugin,
+  deriveSeed,
+  emaUpdate,
   globalStep,
   jointForward,
+  probabilityMse,
   sigmoidRampUp,
   type StrategyInstance,
   trainableVariables,
   trainingProgress,
-} from "../../core/steps/segmenter/strategy.ts";
-import { deriveSeed } from "../../core/util/random.ts";
+} from "../../mod.ts";
+import { unlabelledBatchesOption } from "./unlabelled_batches.ts";
 
 /** Options of `mean-teacher`. */
 export const meanTeacherOptions = z.strictObject({
-  /** Weight of the consistency loss (mean squared difference of probabilities). */
-  consistency: z.number().min(0).default(1),
-  /** Fraction of training over which the consistency weight ramps up. */
-  rampUp: z.number().min(0).max(1).default(0.4),
-  /** EMA decay `α` of the teacher's weights (reached after `1/(1 − α)` steps). */
-  decay: z.number().min(0).max(1).default(0.99),
-  /** Standard deviation of the Gaussian noise on the teacher's input (clipped at ±2σ). */
-  noise: z.number().min(0).max(1).default(0.1),
-  /** Unlabelled batches paired with each labelled batch. */
-  unlabelledBatches: z.number().int().min(1).max(16).default(1),
-  /** Which network is validated and evaluated. */
-  evaluate: z.enum(["student", "teacher"]).default("teacher"),
+  consistency: z.number().min(0).default(1).describe(
+    "weight of the consistency loss, the mean squared difference of student and teacher " +
+      "probabilities (Tarvainen & Valpola 2017; SSL4MIS: 0.1 on ACDC)",
+  ),
+  rampUp: z.number().min(0).max(1).default(0.4).describe(
+    "fraction of training over which the consistency weight ramps up as exp(−5 (1 − t)²) " +
+      "(Laine & Aila 2017); 0: full weight from the start",
+  ),
+  decay: z.number().min(0).max(1).default(0.99).describe(
+    "EMA decay α of the teacher's weights, min(1 − 1/(step + 1), α) per step (the paper: 0.99)",
+  ),
+  noise: z.number().min(0).max(1).default(0.1)
+    .describe("standard deviation of the Gaussian noise on the teacher's input (clipped at ±2σ)"),
+  unlabelledBatches: unlabelledBatchesOption,
+  evaluate: z.enum(["student", "teacher"]).default("teacher")
+    .describe("which network is validated, kept and evaluated"),
 });
 
 /** Options of `mean-teacher` with defaults filled. */
@@ -89,3 +96,15 @@ export function meanTeacherStrategy(opts: MeanTeacherOptions): StrategyInstance 
     },
   };
 }
+
+/** The `mean-teacher` strategy plugin. */
+export const meanTeacherPlugin = definePlugin({
+  kind: "strategy",
+  name: "mean-teacher",
+  description: "EMA teacher, consistency on unlabelled slices (Tarvainen & Valpola 2017)",
+  version: "1",
+  options: meanTeacherOptions,
+  create: (opts) => meanTeacherStrategy(opts),
+  // Student forward and backward on labelled + unlabelled rows, teacher forward (≈ ⅓).
+  stepCost: (o) => 1 + Number(o.unlabelledBatches ?? 1) * (1 + 1 / 3),
+});

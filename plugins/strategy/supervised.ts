@@ -7,10 +7,11 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { z } from "zod";
 import {
+  definePlugin,
   jointForward,
   type StrategyInstance,
   trainableVariables,
-} from "../../core/steps/segmenter/strategy.ts";
+} from "../../mod.ts";
 
 /** Options of `supervised` (none). */
 export const supervisedOptions = z.strictObject({});
@@ -36,3 +37,13 @@ export function supervisedStrategy(): StrategyInstance {
     },
   };
 }
+
+/** The `supervised` strategy plugin (the default). */
+export const supervisedPlugin = definePlugin({
+  kind: "strategy",
+  name: "supervised",
+  description: "learns from the labelled slices only (the default)",
+  version: "1",
+  options: supervisedOptions,
+  create: () => supervisedStrategy(),
+});

@@ -24,6 +24,7 @@ import { epochProgress } from "../epoch_progress.ts";
 import { loadMaps } from "../prior/maps.ts";
 import { loadSplit, sampledPatients } from "../split/split_step.ts";
 import type { SegmenterStep } from "../../plan/step.ts";
+import { unlabelledPatients } from "./unlabelled_pool.ts";
 
 /** Metrics of one test patient (all its test slices pooled). */
 export interface PatientMetrics {
@@ -46,6 +47,9 @@ export interface CellMetrics {
   readonly perPatient: readonly PatientMetrics[];
   readonly trainPatients: number;
   readonly trainSlices: number;
+  /** Patients of the unlabelled pool a semi-supervised strategy learnt from (0: none). */
+  readonly unlabelledPatients?: number;
+  readonly unlabelledSlices?: number;
   readonly testSlices: number;
   readonly epochs: number;
   readonly bestEpoch: number;
@@ -98,7 +102,9 @@ export async function runSegmenterStep(env: StepEnv, step: SegmenterStep): Promi
   const split = await loadSplit(env, settings.split);
   const priors = await priorMaps(env, settings.channels);
   const sampled = sampledPatients(data, split, settings.sample, settings.seed);
-  const [train, val, test] = [sampled.train, sampled.val, split.test].map((ids) =>
+  // Semi-supervised strategies only: training patients without labels at this size.
+  const poolIds = settings.strategy ? unlabelledPatients(split, sampled.train) : [];
+  const [train, val, test, pool] = [sampled.train, sampled.val, split.test, poolIds].map((ids) =>
     patientSubset(data.prepared, priors, ids)
   );
   const progress = epochProgress(env, step.label, settings.training.epochs);
@@ -114,8 +120,11 @@ export async function runSegmenterStep(env: StepEnv, step: SegmenterStep): Promi
       trainPriors: train.priors,
       valPriors: val.priors,
       testPriors: test.priors,
+      unlabelled: pool.slices,
+      unlabelledPriors: pool.priors,
     },
     progress.onEpoch,
+    settings.strategy,
   ).finally(progress.finish);
   const { metrics } = outcome;
   const volumes = await evaluateCellVolumes(env, settings.data, test.slices, outcome.predictions)
@@ -132,6 +141,9 @@ export async function runSegmenterStep(env: StepEnv, step: SegmenterStep): Promi
     perPatient: perPatientMetrics(test.slices, outcome.predictions),
     trainPatients: sampled.train.length,
     trainSlices: train.slices.count,
+    ...(settings.strategy
+      ? { unlabelledPatients: poolIds.length, unlabelledSlices: pool.slices.count }
+      : {}),
     testSlices: test.slices.count,
     epochs: outcome.fit.history.length,
     bestEpoch: outcome.fit.bestEpoch,

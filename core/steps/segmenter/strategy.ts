@@ -12,56 +12,16 @@ import * as tf from "@tensorflow/tfjs-core";
 import type * as tfl from "@tensorflow/tfjs-layers";
 import { deriveSeed, seededRandom, shuffled } from "../../util/random.ts";
 import type { StepInfo, TensorDataset, TrainStep } from "../../training/fit.ts";
-import {
-  oneHotTargets,
-  type SegmentationLoss,
-  type SegmenterOutput,
-} from "../../training/losses.ts";
+import { oneHotTargets, type SegmenterOutput } from "../../training/losses.ts";
 import { applySegmenter, outputRows } from "./segmenter_output.ts";
+import type {
+  StrategyBatch,
+  StrategyInstance,
+  StrategySetup,
+  TrainingStrategy,
+} from "../../plugin/strategy.ts";
 
-/** What a strategy is given to build its networks and compute its losses. */
-export interface StrategySetup {
-  /**
-   * Builds a freshly initialised segmenter; network 0 is the one a supervised run would
-   * train, network `i > 0` draws its initial weights from a seed derived from `i`.
-   */
-  build(index: number): tfl.LayersModel;
-  /** The experiment's supervised loss on a segmenter output and one-hot targets. */
-  readonly loss: SegmentationLoss;
-  readonly numClasses: number;
-  /** Per input channel: whether it holds image intensities (false: a prior map). */
-  readonly imageChannels: readonly boolean[];
-  /** The cell's seed. */
-  readonly seed: number;
-}
-
-/** One step's data: an augmented labelled batch and the unlabelled images paired with it. */
-export interface StrategyBatch {
-  /** Images `[N, H, W, C]` and integer label maps `[N, H, W]`. */
-  readonly labelled: TensorDataset;
-  /** Weakly augmented unlabelled images; absent when the strategy wants none. */
-  readonly unlabelled?: tf.Tensor4D;
-  readonly info: StepInfo;
-}
-
-/** A strategy started on one cell: owns its networks until disposed. */
-export interface TrainingStrategy {
-  /** The network that is validated, kept at its best epoch and evaluated. */
-  readonly model: tfl.LayersModel;
-  /** Every network the strategy holds (`model` among them), e.g. student and teacher. */
-  readonly networks: readonly tfl.LayersModel[];
-  /** Unlabelled batches paired with each labelled batch (0: none). */
-  readonly unlabelledBatches: number;
-  /** Runs one optimisation step (and any update after it); returns the loss. */
-  step(batch: StrategyBatch, optimizer: tf.Optimizer): tf.Scalar;
-  /** Frees everything the strategy made except `model`. */
-  dispose(): void;
-}
-
-/** Creates a {@linkcode TrainingStrategy} for a cell. */
-export interface StrategyInstance {
-  start(setup: StrategySetup): TrainingStrategy;
-}
+export type { StrategyBatch, StrategyInstance, StrategySetup, TrainingStrategy };
 
 /** Unlabelled images of a cell, and how to augment them (weakly) before a step. */
 export interface UnlabelledPool {

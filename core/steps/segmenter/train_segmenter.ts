@@ -13,15 +13,11 @@ import { SEGMENTATION_CLASSES } from "../../plugin/cohort.ts";
 import type { PreparedSlices } from "../data/prepared.ts";
 import { SegmentationConfusion, segmentationMetrics } from "../../metrics/segmentation.ts";
 import type { SegmentationMetrics } from "../../metrics/segmentation.ts";
-import type { PluginContext } from "../../plugin/plugin.ts";
+import type { NetworkSpec, PluginContext } from "../../plugin/plugin.ts";
 import type { Registry } from "../../plugin/registry.ts";
 import { batchAugmenter } from "../../training/augment.ts";
 import type { BatchLoss, EpochReport, FitResult } from "../../training/fit.ts";
-import {
-  oneHotTargets,
-  segmentationLoss,
-  type SegmentationLossName,
-} from "../../training/losses.ts";
+import { oneHotTargets, type SegmentationLoss, segmentationLoss } from "../../training/losses.ts";
 import type { SegmenterTrainingSettings } from "../../training/settings.ts";
 import { applySegmenter } from "./segmenter_output.ts";
 import {
@@ -41,6 +37,7 @@ import {
   type ModelTraining,
 } from "../../training/candidate.ts";
 import { predictBatched } from "../../training/predict.ts";
+import { startStrategy, type StrategyRef } from "./strategy_training.ts";
 
 /** Slices of one cell, with the priors aligned to each set. */
 export interface SegmenterData {
@@ -50,6 +47,9 @@ export interface SegmenterData {
   readonly trainPriors: PriorMaps;
   readonly valPriors: PriorMaps;
   readonly testPriors: PriorMaps;
+  /** The unlabelled pool (training patients without labels), for a strategy. */
+  readonly unlabelled?: PreparedSlices;
+  readonly unlabelledPriors?: PriorMaps;
 }
 
 /** Test-set metrics and how training went. */
@@ -73,8 +73,7 @@ function dataset(prepared: PreparedSlices, channels: readonly string[], priors: 
 }
 
 /** The segmentation loss on probabilities and label maps. */
-function segmenterLoss(name: SegmentationLossName, weights: tf.Tensor1D | undefined): BatchLoss {
-  const lossFn = segmentationLoss(name, weights);
+function segmenterLoss(lossFn: SegmentationLoss): BatchLoss {
   return (model, inputs, targets, training) =>
     tf.tidy(() =>
       lossFn(
@@ -84,30 +83,53 @@ function segmenterLoss(name: SegmentationLossName, weights: tf.Tensor1D | undefi
     );
 }
 
-/** A candidate run of a segmenter: which channels it sees. */
+/** A candidate run of a segmenter: which channels it sees, its strategy and pool. */
 interface SegmenterRun extends CandidateRun<SegmenterTrainingSettings> {
   readonly channels: readonly string[];
+  readonly lossFn: SegmentationLoss;
+  readonly strategy?: StrategyRef;
+  readonly pool?: tf.Tensor4D;
 }
 
 /** Builds a fresh network with the candidate's options and trains it. */
 async function trainCandidate(run: SegmenterRun, candidate: Candidate) {
   const { plugin, options, training } = run.model;
   const definition = run.registry.get("segmenter", plugin);
-  const instance = await definition.create(
-    candidateOptions(definition, options, candidate),
-    run.context,
-  );
-  const model = instance.build({
+  const segmenterOptions = candidateOptions(definition, options, candidate);
+  const spec: NetworkSpec = {
     inputShape: [run.size, run.size, run.channels.length],
     numClasses: NUM_CLASSES,
-  });
+  };
   const jitter = run.channels.map((c) => c === IMAGE_CHANNEL);
-  const result = await fitCandidate(run, candidate, model, {
+  const fitTraining = {
     settings: training,
     label: `segmenter ${plugin} (${run.channels.join(",")})`,
     augment: batchAugmenter(training.augment, "segmentation", jitter),
+  };
+  if (!run.strategy) {
+    const instance = await definition.create(segmenterOptions, run.context);
+    const model = instance.build(spec);
+    return { model, fit: await fitCandidate(run, candidate, model, fitTraining) };
+  }
+  const { strategy, step } = await startStrategy({
+    registry: run.registry,
+    context: run.context,
+    strategy: run.strategy,
+    segmenter: { plugin, options: segmenterOptions },
+    spec: spec,
+    loss: run.lossFn,
+    imageChannels: jitter,
+    augment: training.augment,
+    batchSize: training.batchSize,
+    pool: run.pool,
   });
-  return { model, fit: result };
+  try {
+    const label = `${fitTraining.label} ${run.strategy.plugin}`;
+    const fit = await fitCandidate(run, candidate, strategy.model, { ...fitTraining, label, step });
+    return { model: strategy.model, fit };
+  } finally {
+    strategy.dispose();
+  }
 }
 
 /** Predicts the test slices and scores them. */
@@ -134,6 +156,7 @@ export async function trainSegmenter(
   channels: readonly string[],
   data: SegmenterData,
   onEpoch?: (report: EpochReport) => void,
+  strategy?: StrategyRef,
 ): Promise<SegmenterOutcome> {
   const { plugin, training } = model;
   const weights = classWeightTensor(training.classWeights, data.train.labels, NUM_CLASSES);
@@ -143,6 +166,11 @@ export async function trainSegmenter(
     const train = dataset(data.train, channels, data.trainPriors);
     const val = data.val.count > 0 ? dataset(data.val, channels, data.valPriors) : undefined;
     tensors.push(train.inputs, train.targets, ...(val ? [val.inputs, val.targets] : []));
+    const pool = strategy && data.unlabelled && data.unlabelled.count > 0
+      ? inputTensor(data.unlabelled, channels, data.unlabelledPriors ?? new Map())
+      : undefined;
+    if (pool) tensors.push(pool);
+    const lossFn = segmentationLoss(training.loss, weights);
     const run: SegmenterRun = {
       model,
       registry,
@@ -151,7 +179,10 @@ export async function trainSegmenter(
       size: data.train.size,
       train,
       val,
-      loss: segmenterLoss(training.loss, weights),
+      loss: segmenterLoss(lossFn),
+      lossFn,
+      strategy,
+      pool,
       onEpoch,
     };
     const outcome = await gridSearch(
