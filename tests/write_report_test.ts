@@ -47,7 +47,7 @@ Deno.test("report: results and volumes CSVs, both tables, comparisons, flags", a
   assert.equal(results.length, 12);
   const csv = (await Deno.readTextFile(join(dir, "results.csv"))).trim().split("\n");
   assert.equal(csv.length, 13);
-  assert.match(csv[0], /^recipe,channels,sampleSize,sizeLabel,trainPatients,valPatients,/);
+  assert.match(csv[0], /^recipe,strategy,channels,sampleSize,sizeLabel,trainPatients,valPatients,/);
   assert.match(csv[0], /,meanIoUWithBackground,fgDice,dice_RV,dice_MYO,dice_LV,hd95,/);
   assert.match(csv[1], /,100% \(15 pts\),15,/, "15 of the 25 tiny patients train");
   const volumes = (await Deno.readTextFile(join(dir, "volumes.csv"))).trim().split("\n");

@@ -19,7 +19,12 @@ import type { ClassifierTarget } from "../steps/classifier/classifier_targets.ts
 import type { Registry } from "../plugin/registry.ts";
 import { formatPath, formatZodIssues } from "../util/zod_format.ts";
 import { applyOverrides, parseOverride } from "./overrides.ts";
-import { cellRecipes, type ResolvedStrategy, strategyComparisons } from "./strategies.ts";
+import {
+  cellRecipes,
+  type ResolvedStrategy,
+  strategyComparisons,
+  SUPERVISED,
+} from "./strategies.ts";
 
 export type { ResolvedStrategy } from "./strategies.ts";
 
@@ -236,7 +241,11 @@ function resolveExperiment(file: ExperimentFile, registry: Registry): Experiment
   attempt(() => assertUnique(file.seeds, "seeds"));
   attempt(() => assertUnique(recipes.map((r) => r?.name), "grid.channels"));
   const strategies = file.grid.strategies.map((s, i) => {
-    const resolved = ref("strategy", s, `grid.strategies[${i}]`);
+    // `supervised` is the pipeline's own training; registries without its plugin accept it.
+    const builtIn = s.plugin === SUPERVISED && !registry.has("strategy", SUPERVISED);
+    const resolved = builtIn
+      ? attempt(() => supervisedRef(s.options, `grid.strategies[${i}]`))
+      : ref("strategy", s, `grid.strategies[${i}]`);
     return resolved && { name: s.name, ...resolved };
   });
   attempt(() => assertUnique(strategies.map((s) => s?.name), "grid.strategies"));
@@ -345,6 +354,13 @@ function resolvePriors(
 
 /** The `backend` value that picks the best available backend plugin. */
 export const AUTO_BACKEND = "auto";
+
+function supervisedRef(options: Record<string, unknown>, where: string): ResolvedRef {
+  if (Object.keys(options).length > 0) {
+    throw new ConfigError(`${where}.options: "${SUPERVISED}" takes no options`);
+  }
+  return { plugin: SUPERVISED, options: {} };
+}
 
 function autoRef(options: Record<string, unknown>): ResolvedRef {
   if (Object.keys(options).length > 0) {

@@ -255,8 +255,9 @@ class Planner {
       name === IMAGE_CHANNEL ? name : this.priorSource(seed, size, name).id
     );
     const shown = strategyRecipe(recipe, strategy, grid.strategies);
-    const stepCost = this.registry.get("strategy", strategy.plugin).stepCost?.(strategy.options) ??
-      1;
+    const stepCost = strategy.plugin === SUPERVISED
+      ? 1
+      : this.registry.get("strategy", strategy.plugin).stepCost?.(strategy.options) ?? 1;
     const names = { recipe: shown, strategy: strategy.name, stepCost };
     const step = this.#add<SegmenterStep>(
       "segmenter",
