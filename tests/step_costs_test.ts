@@ -36,6 +36,24 @@ Deno.test("stepSeconds: epochs × (train batches + validation batches) + test pr
   assert.equal(stepSeconds(full, counts, () => undefined), undefined);
 });
 
+Deno.test("stepSeconds: a strategy's stepCost multiplies the training batches only", async () => {
+  const graph = await graphWith([
+    "segmenter.training.epochs=10",
+    "segmenter.training.batchSize=8",
+    'grid.strategies=["supervised",{"plugin":"fixmatch","options":{"views":2}}]',
+  ]);
+  const at50 = graph.cells.filter((c) =>
+    c.settings.sample.size === 50 && c.recipe.channels.length === 1
+  );
+  const [supervised, fixmatch] = at50;
+  assert.equal(fixmatch.strategy, "fixmatch");
+  // fixmatch, one unlabelled batch, two strong views: 1 + 1.2 × 1 × 2 training cost.
+  assert.equal(fixmatch.stepCost, 1 + 1.2 * 2);
+  assert.equal(stepSeconds(supervised, counts, perBatch), 10 * (38 * 2 + 13 * 0.5) + 25 * 0.5);
+  const cost = stepSeconds(fixmatch, counts, perBatch)!;
+  assert.ok(Math.abs(cost - (10 * (38 * 2 * 3.4 + 13 * 0.5) + 25 * 0.5)) < 1e-9);
+});
+
 Deno.test("stepSeconds: search candidates multiply training; cam, prior, data, split", async () => {
   const graph = await graphWith([
     "classifier.training.epochs=2",

@@ -78,6 +78,7 @@ export const cpsPlugin = definePlugin({
   version: "1",
   options: cpsOptions,
   create: (opts) => cpsStrategy(opts),
-  // Two networks, each forward and backward on labelled + unlabelled rows.
-  stepCost: (o) => 2 * (1 + Number(o.unlabelledBatches ?? 1)),
+  // Two networks; measured ×3.38 a supervised step with one unlabelled batch
+  // (bench/ssl_cost.ts, 64² U-Net, wasm, 2-core dev machine, load 12, 2026-11-30).
+  stepCost: (o) => 2 + 1.38 * Number(o.unlabelledBatches ?? 1),
 });
