@@ -126,7 +126,12 @@ async function scoreTest(
   slices: Slice[],
 ) {
   const labels = await predictBatched(model, test.data.inputs, 16, (p) => tf.argMax(p, -1));
-  return volumeDice(test.prepared, slices, Uint8Array.from(labels), NUM_CLASSES);
+  const report = volumeDice(test.prepared, slices, Uint8Array.from(labels));
+  // Per volume (patient and phase) for `ssl_compare.ts`.
+  const perVolume = Object.fromEntries(
+    report.volumes.map((v) => [`${v.patientId} ${v.phase}`, v.foregroundDice]),
+  );
+  return { prepared: report.prepared, native: { ...report.native, perVolume } };
 }
 
 async function main() {
@@ -192,7 +197,7 @@ async function main() {
       const entry: Record<string, unknown> = { ...report, memory: tf.memory().numTensors };
       if (report.epoch % num("eval-every") === 0) {
         entry.testDice = (await scoreTest(strategy.model, test, cell.test)).native
-          .foregroundMeanDice;
+          .foregroundDice;
       }
       history.push(entry);
       console.log(JSON.stringify(entry));
@@ -208,7 +213,7 @@ async function main() {
     trainSeconds: result.history.reduce((a, h) => a + h.seconds, 0),
   };
   console.log(
-    `done: native fg Dice per volume ${dice.native.foregroundMeanDice.toFixed(4)} ` +
+    `done: native fg Dice per volume ${dice.native.foregroundDice.toFixed(4)} ` +
       `(${dice.native.volumes} volumes), best epoch ${result.bestEpoch}, ` +
       `${((performance.now() - started) / 60000).toFixed(1)} min`,
   );

@@ -16,6 +16,7 @@ export function cell(
   return {
     id: `${recipe}-${sampleSize}-${seed}`,
     recipe,
+    strategy: "supervised",
     channels: ["image"],
     sampleSize,
     seed,
