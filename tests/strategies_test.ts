@@ -51,12 +51,18 @@ Deno.test("strategies: default comparisons pit each strategy against supervised 
     file({ strategies: ["supervised", { name: "fm", plugin: "fixmatch" }] }),
     registry,
   );
-  assert.deepEqual(experiment.report.comparisons, [
+  const pairs = experiment.report.comparisons.map(({ proposed, baseline }) => ({
+    proposed,
+    baseline,
+  }));
+  assert.deepEqual(pairs, [
     { proposed: "1Ch+POP supervised", baseline: "1Ch supervised" },
     { proposed: "1Ch+POP fm", baseline: "1Ch fm" },
     { proposed: "1Ch fm", baseline: "1Ch supervised" },
     { proposed: "1Ch+POP fm", baseline: "1Ch+POP supervised" },
   ]);
+  // Within a strategy the recipe comparisons keep their Figure 2 panel.
+  assert.equal(experiment.report.comparisons[0].kind, "added-prior");
 });
 
 Deno.test("strategies: unknown plugins, bad options, duplicate names and comparisons are named", () => {

@@ -54,11 +54,11 @@ export function cellRecipes(
  * strategy, then each semi-supervised strategy against `supervised` on the same recipe
  * (when the grid has `supervised`).
  */
-export function strategyComparisons(
+export function strategyComparisons<T extends NamedPair>(
   recipes: readonly ChannelRecipe[],
   strategies: readonly ResolvedStrategy[],
-  withinStrategy: (recipes: readonly ChannelRecipe[]) => NamedPair[],
-): NamedPair[] {
+  withinStrategy: (recipes: readonly ChannelRecipe[]) => T[],
+): (T | NamedPair)[] {
   const baseline = strategies.find((s) => s.plugin === SUPERVISED);
   const within = strategies.flatMap((s) =>
     withinStrategy(recipes.map((r) => strategyRecipe(r, s, strategies)))
