@@ -74,30 +74,40 @@ export class GridClock {
   }
 
   /**
-   * Seconds left, or undefined while some remaining kind has no estimate yet. With several
-   * steps running at once (a process pool), the work left is shared among as many.
+   * Seconds left for the remaining steps whose kind is timed (or estimated), and how many
+   * remaining steps are not. With several steps running at once (a process pool), the work
+   * left is shared among as many.
    */
-  secondsLeft(now = performance.now()): number | undefined {
-    let left = 0;
+  secondsLeft(now = performance.now()): { seconds: number; untimed: number } {
+    let seconds = 0, untimed = 0;
     for (const step of this.#todo) {
       if (this.#done.has(step.id)) continue;
       const expected = this.expected(step);
-      if (expected === undefined) return undefined;
+      if (expected === undefined) {
+        untimed++;
+        continue;
+      }
       const since = this.#running.get(step.id);
       const elapsed = since === undefined ? 0 : (now - since) / 1000;
-      left += Math.max(expected - elapsed, 0);
+      seconds += Math.max(expected - elapsed, 0);
     }
-    return left / Math.max(1, this.#running.size);
+    return { seconds: seconds / Math.max(1, this.#running.size), untimed };
   }
 
-  /** E.g. `3/17 steps done, ~12 min left (ETA 14:05)`. */
+  /** E.g. `3/17 steps done, ~12 min left (ETA 14:05)`, with steps not timed yet noted. */
   summary(now = performance.now(), clock = new Date()): string {
     const head = `${this.done}/${this.total} steps done`;
-    const left = this.secondsLeft(now);
-    if (left === undefined) return `${head}, ETA after the first step of each kind`;
-    const eta = new Date(clock.getTime() + left * 1000);
+    const { seconds, untimed } = this.secondsLeft(now);
+    const remaining = this.total - this.done;
+    if (untimed === remaining && remaining > 0) {
+      return `${head}, ETA after the first step of each kind`;
+    }
+    const eta = new Date(clock.getTime() + seconds * 1000);
     const at = eta.toTimeString().slice(0, 5);
     const day = eta.toDateString() === clock.toDateString() ? "" : ` ${eta.toDateString()}`;
-    return `${head}, ~${formatDuration(left)} left (ETA ${at}${day})`;
+    const more = untimed > 0
+      ? ` + ${untimed} step${untimed > 1 ? "s" : ""} of kinds not timed yet`
+      : "";
+    return `${head}, ~${formatDuration(seconds)} left${more} (ETA ${at}${day})`;
   }
 }
