@@ -42,3 +42,36 @@ Deno.test("plan: cost estimate per step kind from a cached calibration; run's ET
     await Deno.remove(cache, { recursive: true });
   }
 });
+
+Deno.test("plan: a network that cannot be timed shows ? and says why, the rest is estimated", async () => {
+  const out = await Deno.makeTempDir();
+  const cache = await Deno.makeTempDir();
+  const before = Deno.env.get("CAMPRIOR_CACHE");
+  Deno.env.set("CAMPRIOR_CACHE", cache);
+  const plugin = new URL("./fixtures/plugins/segmenter_oversized.ts", import.meta.url).pathname;
+  const set = [
+    "--set",
+    `plugins=["${plugin}"]`,
+    "--set",
+    'segmenter={"plugin":"oversized-unet"}',
+    "--set",
+    "grid.sampleSizes=[50]",
+    "--set",
+    'grid.channels=["1Ch"]',
+  ];
+  try {
+    const plan = await cliInProcess("plan", FILE, "--out", out, ...set);
+    assert.equal(plan.code, 0, plan.stderr);
+    assert.match(plan.stderr, /calibrating oversized-unet \(train, .*\) failed: memory access/);
+    assert.match(plan.stdout, /^ {2}segmenter +1 of 1 +\? +\?$/m);
+    assert.match(plan.stdout, /^ {2}split +1 of 1 +(< 1 s|\d+ s)/m, "other kinds are estimated");
+    assert.match(plan.stdout, /^ {2}all +\?$/m);
+    assert.match(plan.stdout, /^Could not time on cpu \(its steps show \?\):$/m);
+    assert.match(plan.stdout, /^ {2}oversized-unet \(train, batch 8 of 16×16×1\): memory access/m);
+  } finally {
+    if (before === undefined) Deno.env.delete("CAMPRIOR_CACHE");
+    else Deno.env.set("CAMPRIOR_CACHE", before);
+    await Deno.remove(out, { recursive: true });
+    await Deno.remove(cache, { recursive: true });
+  }
+});

@@ -38,6 +38,8 @@ export interface PlanEstimate {
   readonly seconds?: number;
   /** Load average while the missing timings were measured. */
   readonly load?: number;
+  /** Timings that could not be measured: the probe and the error (its steps show `?`). */
+  readonly failed: readonly string[];
 }
 
 function dataStepOf(graph: StepGraph): DataStep {
@@ -86,7 +88,8 @@ export async function estimatePlan(
   const calibration = await Calibration.open(env.backend);
   const { todo } = await unfinishedSteps(graph, env.store);
   const context = pluginContext(env, 1);
-  const timings = new Map<string, number>();
+  const timings = new Map<string, number | undefined>();
+  const failed: string[] = [];
   const load = currentLoad();
   for (const step of todo) {
     for (const probe of probesOf(step, counts)) {
@@ -95,7 +98,13 @@ export async function estimatePlan(
       if (options.fresh || !calibration.cached(probe)) {
         env.log.info(`calibrating: ${describe(probe)}`);
       }
-      timings.set(key, await calibration.seconds(probe, env.registry, context, options.fresh));
+      try {
+        timings.set(key, await calibration.seconds(probe, env.registry, context, options.fresh));
+      } catch (error) {
+        timings.set(key, undefined);
+        failed.push(`${describe(probe)}: ${(error as Error).message}`);
+        env.log.warn(`calibrating ${describe(probe)} failed: ${(error as Error).message}`);
+      }
     }
   }
   const lookup = (probe: Probe) => timings.get(JSON.stringify(probe));
@@ -113,6 +122,7 @@ export async function estimatePlan(
     kinds,
     seconds: total,
     load: calibration.measured.length > 0 ? load : undefined,
+    failed,
   };
 }
 
@@ -189,5 +199,18 @@ export function formatEstimate(estimate: PlanEstimate): string {
     ...table.map((row) => "  " + row.map((cell, c) => cell.padEnd(widths[c])).join("  ").trimEnd()),
     "Upper bounds: training counts every epoch (early stopping usually ends sooner); on a " +
     "busy machine, timings measured at a high load overestimate.",
+    ...failedLines(estimate),
   ].join("\n");
+}
+
+/** What could not be timed, and what that likely means for the run. */
+function failedLines(estimate: PlanEstimate): string[] {
+  if (estimate.failed.length === 0) return [];
+  return [
+    `Could not time on ${estimate.backend} (its steps show ?):`,
+    ...estimate.failed.map((f) => `  ${f}`),
+    "The run would likely fail the same way: an out-of-bounds or allocation error means the " +
+    "network does not fit this backend's memory at that batch size (tfjs' wasm backend fails " +
+    "past 2 GiB of heap); use a GPU backend, a smaller batchSize, or the slurm executor on a GPU partition.",
+  ];
 }

@@ -35,7 +35,7 @@ export class Heap {
 
   /** Byte address of a tensor's data. */
   address(info: tf.TensorInfo): number {
-    return this.backend.dataIdMap.get(info.dataId)!.memoryOffset;
+    return unsigned(this.backend.dataIdMap.get(info.dataId)!.memoryOffset);
   }
 
   /** A float view of the whole heap (made anew: the heap may have grown). */
@@ -50,10 +50,10 @@ export class Heap {
 
   /** `bytes` of scratch memory (16-byte aligned), freed by {@linkcode release}. */
   scratch(bytes: number): number {
-    const ptr = this.#module._malloc(bytes + 16);
+    const ptr = unsigned(this.#module._malloc(bytes + 16));
     if (ptr === 0) throw new RangeError(`wasm heap: cannot allocate ${bytes} bytes`);
     this.#scratch.push(ptr);
-    return (ptr + 15) & ~15;
+    return alignTo16(ptr);
   }
 
   /** Frees every scratch buffer. */
@@ -69,6 +69,20 @@ export class Heap {
     if (!exports) cache.set(key, exports = instantiate(make(), this.memory));
     return exports;
   }
+}
+
+/**
+ * A wasm32 address as a non-negative number. Emscripten's `_malloc` returns an i32, which
+ * JavaScript sees as negative past 2 GiB (a U-Net at 128×128 with 64 filters and batch 16
+ * gets there); bit operators would turn it negative again, so rounding is arithmetic.
+ */
+export function unsigned(address: number): number {
+  return address >>> 0;
+}
+
+/** `ptr` rounded up to a multiple of 16 (arithmetic: safe past 2 GiB). */
+export function alignTo16(ptr: number): number {
+  return Math.ceil(ptr / 16) * 16;
 }
 
 /** Runs `body` with a {@linkcode Heap}; its scratch memory is freed afterwards. */
