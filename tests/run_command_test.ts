@@ -38,6 +38,15 @@ Deno.test("run: progress without a terminal, same step totals on a re-run, snaps
   assert.equal(snapshot.segmenter.training.epochs, 4);
   assert.deepEqual(snapshot.grid.sampleSizes, [100, 50]);
 
+  // A manifest times the whole step (what status and the grid's ETA read), not only its writing.
+  for await (const entry of Deno.readDir(join(out, "artifacts"))) {
+    if (!entry.name.startsWith("segmenter-")) continue;
+    const dir = join(out, "artifacts", entry.name);
+    const manifest = JSON.parse(await Deno.readTextFile(join(dir, "manifest.json")));
+    const metrics = JSON.parse(await Deno.readTextFile(join(dir, "metrics.json")));
+    assert.ok(manifest.seconds >= metrics.seconds, `${manifest.seconds} < ${metrics.seconds} s`);
+  }
+
   const again = await cliInProcess("run", FILE, "--out", out, ...set);
   assert.equal(again.code, 0, again.stderr);
   assert.match(

@@ -16,6 +16,7 @@ export interface Manifest {
   readonly kind: string;
   readonly label: string;
   readonly finishedAt: string;
+  /** Seconds from {@linkcode ArtifactStore.began} (the step's start) to the manifest. */
   readonly seconds: number;
   /** The step's settings: exactly what its id hashes. */
   readonly settings: unknown;
@@ -24,8 +25,14 @@ export interface Manifest {
 /** Artifacts by step id under one folder. */
 export class ArtifactStore {
   readonly root: string;
+  readonly #began = new Map<string, number>();
   constructor(root: string) {
     this.root = root;
+  }
+
+  /** Marks the start of the step that will commit `id`: its manifest's seconds count from here. */
+  began(id: string): void {
+    this.#began.set(id, performance.now());
   }
 
   /** Folder of a finished artifact. */
@@ -59,7 +66,8 @@ export class ArtifactStore {
     write: (dir: string) => Promise<void>,
   ): Promise<void> {
     await Deno.mkdir(this.root, { recursive: true });
-    const started = performance.now();
+    const started = this.#began.get(id) ?? performance.now();
+    this.#began.delete(id);
     const temp = await Deno.makeTempDir({ dir: this.root, prefix: `.${id}.tmp-` });
     try {
       await write(temp);

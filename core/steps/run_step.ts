@@ -15,6 +15,7 @@ import type { Step } from "../plan/step.ts";
 
 /** Runs `step`, whose dependencies must be finished, and stores its artifact. */
 export async function runStep(env: StepEnv, step: Step): Promise<void> {
+  env.store.began(step.id);
   switch (step.kind) {
     case "data":
       return await runDataStep(env, step);
