@@ -90,17 +90,24 @@ export async function estimatePlan(
   const context = pluginContext(env, 1);
   const timings = new Map<string, number | undefined>();
   const failed: string[] = [];
+  // After a failure (say, out of wasm memory) the backend is unreliable: time no more networks.
+  let broken = false;
   const load = currentLoad();
   for (const step of todo) {
     for (const probe of probesOf(step, counts)) {
       const key = JSON.stringify(probe);
       if (timings.has(key)) continue;
-      if (options.fresh || !calibration.cached(probe)) {
-        env.log.info(`calibrating: ${describe(probe)}`);
+      const measure = options.fresh || !calibration.cached(probe);
+      if (measure && broken && probe.what !== "postprocess") {
+        timings.set(key, undefined);
+        failed.push(`${describe(probe)}: not timed (the backend failed before)`);
+        continue;
       }
+      if (measure) env.log.info(`calibrating: ${describe(probe)}`);
       try {
         timings.set(key, await calibration.seconds(probe, env.registry, context, options.fresh));
       } catch (error) {
+        broken = true;
         timings.set(key, undefined);
         failed.push(`${describe(probe)}: ${(error as Error).message}`);
         env.log.warn(`calibrating ${describe(probe)} failed: ${(error as Error).message}`);
