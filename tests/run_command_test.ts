@@ -29,6 +29,10 @@ Deno.test("run: progress without a terminal, same step totals on a re-run, snaps
       .exec(first.stdout)?.[1],
   );
   assert.ok(total > 4, first.stdout);
+  // One count across the run's phases (data and split first, then the rest): [1/N] … [N/N].
+  const positions = [...first.stderr.matchAll(/^\[(\d+)\/(\d+)\] /gm)];
+  assert.deepEqual(positions.map((m) => Number(m[2])), positions.map(() => total));
+  assert.deepEqual(positions.map((m) => Number(m[1])), positions.map((_, i) => i + 1));
   const report = /^report: (.*index\.html)$/m.exec(first.stdout)?.[1];
   assert.ok(report && (await Deno.stat(report)).isFile, first.stdout);
   assert.match(first.stdout, new RegExp(`logs: ${out}/logs/<step-id>\\.log`));
