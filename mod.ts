@@ -30,6 +30,7 @@ export * from "./core/plugin/plugin.ts";
 export type { BackendAvailability, BackendHooks } from "./core/plugin/backend.ts";
 export type * from "./core/plugin/executor.ts";
 export * from "./core/plugin/cohort.ts";
+export * from "./core/plugin/cohort_summary.ts";
 export { Registry } from "./core/plugin/registry.ts";
 export * from "./core/util/errors.ts";
 export { consoleLogger, type Logger, memoryLogger } from "./core/util/logger.ts";
@@ -114,6 +115,7 @@ export type { StepInfo, TensorDataset } from "./core/training/fit.ts";
 // Executors: the plan, the artifact store and the records steps leave.
 export { type Step, STEP_KINDS, type StepGraph, type StepKind } from "./core/plan/step.ts";
 export { unfinishedSteps } from "./core/plan/unfinished_steps.ts";
+export { warnProblems } from "./core/run/artifact_review.ts";
 export type { ArtifactStore } from "./core/run/artifact_store.ts";
 export { storeOf } from "./core/run/run_setup.ts";
 export { failurePath, stepLogPath } from "./core/run/step_records.ts";

@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import h5wasm from "h5wasm/node";
 import { exists } from "../plugins/dataset/formats/read_file.ts";
 import { CampriorError } from "../core/util/errors.ts";
@@ -94,4 +95,48 @@ function assertDataError(error: unknown, text: string): void {
     error.message.includes(text),
     `message ${JSON.stringify(error.message)} lacks ${JSON.stringify(text)}`,
   );
+}
+
+/**
+ * A small SSL4MIS layout that trains: `count` patients (groups in turn), one ED volume each
+ * (`depth` slices of `size`², noisy image, a disc of each class), all in `train.list` but
+ * the last two (`val.list`). `spoil` may change a volume's image before it is written.
+ */
+export async function writeTrainableH5Layout(
+  root: string,
+  options: { count?: number; size?: number; depth?: number } = {},
+  spoil: (patient: number, image: Float32Array) => void = () => {},
+): Promise<string[]> {
+  const { count = 10, size = 16, depth = 2 } = options;
+  const groups = ["NOR", "MINF", "DCM", "HCM", "RV"];
+  await Deno.mkdir(join(root, "h5"), { recursive: true });
+  const names: string[] = [];
+  let state = 12345;
+  const noise = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
+  for (let p = 0; p < count; p++) {
+    const id = `patient${String(p + 1).padStart(3, "0")}`;
+    await Deno.mkdir(join(root, "info", id), { recursive: true });
+    await Deno.writeTextFile(
+      join(root, "info", id, "Info.cfg"),
+      `ED: 1\nES: 12\nGroup: ${groups[p % groups.length]}\n`,
+    );
+    const image = new Float32Array(depth * size * size);
+    const label = new Uint8Array(depth * size * size);
+    for (let i = 0; i < image.length; i++) {
+      const x = (i % size) - size / 2, y = Math.floor(i / size) % size - size / 2;
+      const r = Math.hypot(x, y);
+      label[i] = r < size / 8 ? 3 : r < size / 5 ? 2 : r < size / 3 ? 1 : 0;
+      image[i] = label[i] * 100 + 20 * noise();
+    }
+    spoil(p, image);
+    const name = `${id}_frame01`;
+    await writeH5(join(root, "h5", `${name}.h5`), { shape: [depth, size, size], data: image }, {
+      shape: [depth, size, size],
+      data: label,
+    });
+    names.push(name);
+  }
+  await Deno.writeTextFile(join(root, "train.list"), names.slice(0, -2).join("\n") + "\n");
+  await Deno.writeTextFile(join(root, "val.list"), names.slice(-2).join("\n") + "\n");
+  return names;
 }

@@ -1,12 +1,14 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import {
-  checkLabels,
-  checkSameShape,
   frameName,
+  INVALID_LABEL,
+  labelBytes,
   readAcdcFolder,
+  shapeMismatch,
   volumeToSlices,
 } from "../plugins/dataset/formats/acdc_layout.ts";
+import { guardSlices } from "../core/steps/data/slice_guards.ts";
 import { encodeNifti, readNifti, simpleGeometry } from "../plugins/dataset/formats/nifti.ts";
 import { rejectsWith, throwsWith, withTempDir, writeSmallAcdc } from "./acdc_fixtures.ts";
 
@@ -109,7 +111,7 @@ Deno.test("acdc_layout: a corrupt file and a truncated gzip are named", async ()
   });
 });
 
-Deno.test("acdc_layout: image/label shape mismatch names both files", async () => {
+Deno.test("acdc_layout: image/label shape mismatch names both files, per slice", async () => {
   await withAcdc(async (dir) => {
     const label = await readNifti(ED_GT(dir));
     const [w, h, d] = label.dims;
@@ -120,12 +122,14 @@ Deno.test("acdc_layout: image/label shape mismatch names both files", async () =
       datatype: 2,
     }, true);
     await Deno.writeFile(ED_GT(dir), smaller);
-    await rejectsWith(
-      () => readAcdcFolder(dir),
-      `${ED_GT(dir)}: label shape ${d - 1}×${h}×${w}×1 does not match image ${
-        ED(dir)
-      } shape ${d}×${h}×${w}×1`,
+    const cohort = await readAcdcFolder(dir);
+    throwsWith(
+      () => guardSlices(cohort),
+      `${ED(dir)}: slice 0 (patient001 ED): image/label shape mismatch: label ${
+        ED_GT(dir)
+      } has shape ${d - 1}×${h}×${w}×1, image ${ED(dir)} ${d}×${h}×${w}×1`,
     );
+    assert.equal(guardSlices(cohort, "drop").rejected.length, d, "every slice of the frame");
   });
 });
 
@@ -139,19 +143,31 @@ Deno.test("acdc_layout: unknown label values are named", async () => {
       ED_GT(dir),
       encodeNifti({ dims: label.dims, data, geometry, datatype: 2 }, true),
     );
-    await rejectsWith(
-      () => readAcdcFolder(dir),
-      `${ED_GT(dir)}: unknown label value 5 (expected 0..3`,
+    const cohort = await readAcdcFolder(dir);
+    const slice = Math.floor(7 / (label.dims[0] * label.dims[1]));
+    throwsWith(
+      () => guardSlices(cohort),
+      `${ED_GT(dir)}: slice ${slice} (patient001 ED): label value 5 out of range 0..3`,
     );
   });
 });
 
 Deno.test("acdc_layout: checks and slicing helpers", () => {
-  assert.deepEqual([...checkLabels([0, 1, 2, 3], "x")], [0, 1, 2, 3]);
-  throwsWith(() => checkLabels([0, 1.5], "lab.nii"), "lab.nii: unknown label value 1.5");
-  throwsWith(
-    () => checkSameShape({ shape: [2, 3], source: "a" }, { shape: [3, 2], source: "b" }),
-    "b: label shape 3×2 does not match image a shape 2×3",
+  assert.deepEqual([...labelBytes([0, 1, 2, 3])], [0, 1, 2, 3]);
+  assert.deepEqual([...labelBytes([0, 1.5, -1, 7, 300])], [
+    0,
+    INVALID_LABEL,
+    INVALID_LABEL,
+    7,
+    INVALID_LABEL,
+  ]);
+  assert.equal(
+    shapeMismatch({ shape: [2, 3], source: "a" }, { shape: [3, 2], source: "b" }),
+    "image/label shape mismatch: label b has shape 3×2, image a 2×3",
+  );
+  assert.equal(
+    shapeMismatch({ shape: [2, 3], source: "a" }, { shape: [2, 3], source: "b" }),
+    undefined,
   );
   const slices = volumeToSlices({
     patientId: "p",

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { Cohort, Slice } from "../core/plugin/cohort.ts";
-import { formatCohortSummary, summarizeCohort } from "../plugins/dataset/formats/cohort_summary.ts";
+import { formatCohortSummary, summarizeCohort } from "../core/plugin/cohort_summary.ts";
 
 const slice = (patientId: string): Slice => ({
   patientId,

@@ -1,12 +1,21 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { summarizeCohort } from "../plugins/dataset/formats/cohort_summary.ts";
+import { summarizeCohort } from "../core/plugin/cohort_summary.ts";
 import { readH5Datasets } from "../plugins/dataset/formats/hdf5.ts";
 import { readListFile } from "../plugins/dataset/formats/list_files.ts";
 import { checkSplit } from "../core/steps/split/split.ts";
 import { memoryLogger } from "../core/util/logger.ts";
 import { acdcH5DatasetPlugin } from "../plugins/dataset/acdc_h5.ts";
-import { ACDC_DIR, haveAcdc, rejectsWith, withTempDir, writeH5 } from "./acdc_fixtures.ts";
+import {
+  ACDC_DIR,
+  haveAcdc,
+  rejectsWith,
+  throwsWith,
+  withTempDir,
+  writeH5,
+} from "./acdc_fixtures.ts";
+import { guardSlices } from "../core/steps/data/slice_guards.ts";
+import type { Cohort } from "../core/plugin/cohort.ts";
 
 function load(root: string, lists: Record<string, string> = {}) {
   const log = memoryLogger();
@@ -172,19 +181,34 @@ Deno.test("dataset_acdc_h5: an Info.cfg without Group is named", async () => {
   });
 });
 
-Deno.test("dataset_acdc_h5: image/label shape mismatch and unknown labels are named", async () => {
+Deno.test("dataset_acdc_h5: image/label shape mismatch and unknown labels are named per slice", async () => {
   await withTempDir(async (root) => {
     await smallLayout(root);
     const path = join(root, "h5", "patient002_frame02.h5");
-    await writeH5(path, { shape: [2, 3, 4] }, { shape: [2, 4, 3] });
-    await rejectsWith(load(root).cohort, `${path} "label": label shape 2×4×3 does not match image`);
-    await writeH5(path, { shape: [2, 3, 4] }, {
-      shape: [2, 3, 4],
-      data: new Uint8Array(24).fill(7),
-    });
-    await rejectsWith(load(root).cohort, `${path} "label": unknown label value 7`);
+    const ramp = Float32Array.from({ length: 24 }, (_, i) => i);
+    const patient002 = async () => {
+      const cohort = await load(root).cohort();
+      return { ...cohort, slices: cohort.slices.filter((s) => s.patientId === "patient002") };
+    };
+    await writeH5(path, { shape: [2, 3, 4], data: ramp }, { shape: [2, 4, 3] });
+    throwsWith(
+      guardOf(await patient002()),
+      `${path}: slice 0 (patient002 ES): image/label shape mismatch: label ${path} "label" ` +
+        `has shape 2×4×3, image ${path} "image" 2×3×4`,
+    );
+    const label = new Uint8Array(24);
+    label[13] = 7;
+    await writeH5(path, { shape: [2, 3, 4], data: ramp }, { shape: [2, 3, 4], data: label });
+    throwsWith(
+      guardOf(await patient002()),
+      `${path}: slice 1 (patient002 ES): label value 7 out of range 0..3`,
+    );
   });
 });
+
+function guardOf(cohort: Cohort) {
+  return () => guardSlices(cohort);
+}
 
 Deno.test("dataset_acdc_h5: corrupt, missing and gapped files are named", async () => {
   await withTempDir(async (root) => {
@@ -238,4 +262,20 @@ Deno.test("dataset_acdc_h5: without a folder, loading says to pass --data", asyn
     load("").cohort(),
     /dataset acdc-h5: no data folder given: pass --data <dir>/,
   );
+});
+
+Deno.test("hdf5 diagnostics: handed to the caller's sink, with the file named", async () => {
+  await withTempDir(async (root) => {
+    await smallLayout(root);
+    const volume = join(root, "h5", "patient002_frame02.h5");
+    await Deno.writeFile(volume, (await Deno.readFile(volume)).subarray(0, 1200));
+    const printed: string[] = [];
+    await rejectsWith(
+      () => readH5Datasets(volume, ["image"], { diagnostics: (t) => printed.push(t) }),
+      "corrupt or truncated",
+    );
+    assert.equal(printed.length, 1);
+    assert.ok(printed[0].startsWith(`HDF5 on ${volume}:\n`));
+    assert.ok(printed[0].split("\n").length > 10, "the whole HDF5 error stack");
+  });
 });

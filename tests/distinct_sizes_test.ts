@@ -36,7 +36,7 @@ Deno.test("distinct sizes: a size with a larger size's patients is trained once,
   assert.equal(warnings.length, 1);
   assert.match(warnings[0], /97% gives the same 15 training and 5 validation patients as 100%/);
   assert.ok(summary.computed.some((id) => id.startsWith("data-")), "data step counted as computed");
-  const html = await Deno.readTextFile(summary.report.index);
+  const html = await Deno.readTextFile(summary.report!.index);
   assert.match(html, /97% gives the same 15 training/);
   assert.match(html, /100% \(15 pts\)/);
 });

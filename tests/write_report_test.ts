@@ -32,6 +32,7 @@ async function reportOfSmallGrid(): Promise<string> {
     progress: silentProgress,
   });
   assert.equal(summary.failed.length, 0);
+  assert.ok(summary.report && summary.reportDir, "a report is written when cells finished");
   assert.equal(summary.report.index, join(summary.reportDir, "index.html"));
   return summary.reportDir;
 }

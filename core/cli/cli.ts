@@ -24,6 +24,8 @@ import { statusText } from "./status_command.ts";
 import { runOneStep } from "../run/step_command.ts";
 import { stepStop } from "../run/step_stop.ts";
 import { explainCommand, predictCommand } from "./apply_commands.ts";
+import { formatVerifyReport, verifyOutput } from "../run/verify_output.ts";
+import { fsError } from "../util/fs_errors.ts";
 
 export { DEFAULT_EXPERIMENT };
 
@@ -58,6 +60,7 @@ export async function main(args: readonly string[], registry: Registry): Promise
         source,
         dryRun: flags["dry-run"],
         failFast: flags["fail-fast"],
+        wait: flags.wait,
         progress: { everySeconds: progressEvery(flags) },
       }, registry);
     }
@@ -74,6 +77,13 @@ export async function main(args: readonly string[], registry: Registry): Promise
       if (!out) throw new ConfigError(`status: which output folder? (usage: status <out>)`);
       console.log(await statusText(out, registry));
       return 0;
+    }
+    case "verify": {
+      const out = positionals[0] ?? flags.out;
+      if (!out) throw new ConfigError(`verify: which output folder? (usage: verify <out>)`);
+      const report = await verifyOutput(out);
+      console.log(formatVerifyReport(report));
+      return report.ok ? 0 : 1;
     }
     case "step":
       return await stepCommand(positionals, flags, registry);
@@ -223,7 +233,8 @@ async function writeOut(path: string, text: string): Promise<number> {
 export async function runCli(args: readonly string[], registry: Registry): Promise<never> {
   try {
     Deno.exit(await main(args, registry));
-  } catch (error) {
+  } catch (caught) {
+    const error = fsError(caught, "(unnamed path)");
     if (error instanceof CampriorError) {
       console.error(`error: ${error.message}`);
       Deno.exit(error.exitCode);

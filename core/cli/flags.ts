@@ -24,6 +24,10 @@ export const FLAGS = {
     help: "change one setting of the file, e.g. --set segmenter.training.epochs=5 (repeatable)",
   },
   "fail-fast": { type: "boolean", help: "stop at the first failing step" },
+  wait: {
+    type: "boolean",
+    help: "when another run is using --out, wait for it to end instead of exiting",
+  },
   executor: {
     type: "string",
     arg: "<name>",

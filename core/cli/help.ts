@@ -28,7 +28,15 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: "run",
     args: "[file]",
     summary: `run an experiment grid (default ${DEFAULT_EXPERIMENT})`,
-    flags: [...EXPERIMENT_FLAGS, "fail-fast", "executor", "jobs", "dry-run", "progress-every"],
+    flags: [
+      ...EXPERIMENT_FLAGS,
+      "fail-fast",
+      "wait",
+      "executor",
+      "jobs",
+      "dry-run",
+      "progress-every",
+    ],
     details: `Runs every unfinished step and writes the report; finished steps are reused, so a
 re-run computes only what is missing. Prints the path of the report page at the end.
 \`deno task experiment <file>\` is short for \`run <file>\`.
@@ -38,7 +46,10 @@ least every --progress-every seconds during long steps. Each step's epochs are a
 Parallel steps: the local executor runs independent steps in a pool of worker processes
 (\`step\` commands, their output in <out>/logs/<step-id>.worker.log); --jobs sets how many at
 once (default: the cores, as far as memory allows). Ctrl-C stops every worker; finished steps
-are kept, unfinished ones run again next time.`,
+are kept, unfinished ones run again next time.
+One run at a time per output folder (<out>/run.lock): another run on it exits naming this one,
+or waits with --wait. Reused artifacts are verified against their checksums first; a damaged
+one is named, moved to <out>/artifacts/.damaged/ and computed again.`,
   },
   {
     name: "plan",
@@ -54,6 +65,15 @@ first plan of an experiment also prepares its data (which the run then reuses).`
     args: "<out>",
     summary: "done / running / failed / to do per step of an output folder (any shell)",
     flags: ["out"],
+  },
+  {
+    name: "verify",
+    args: "<out>",
+    summary: "check every stored artifact of an output folder against its checksums",
+    flags: ["out"],
+    details: `Checks each artifact's files (size and SHA-256) and manifest, and that it was computed
+from the artifacts there now; changes nothing. Exit code 1 when one is damaged or outdated (the
+next run computes those again).`,
   },
   {
     name: "step",

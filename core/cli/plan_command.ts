@@ -11,6 +11,7 @@ import { formatPlan, planJson, planStatus } from "../plan/plan_view.ts";
 import { planSteps } from "../plan/planner.ts";
 import type { Registry } from "../plugin/registry.ts";
 import { setUpRun, storeOf } from "../run/run_setup.ts";
+import { checkFinishedSplits } from "../run/split_check.ts";
 import { consoleLogger } from "../util/logger.ts";
 import { silentProgress } from "../util/progress.ts";
 
@@ -32,6 +33,7 @@ export async function planCommand(
 ): Promise<number> {
   const backend = await pickBackendName(experiment.backend, registry);
   const graph = planSteps(experiment, registry, backend);
+  await checkFinishedSplits(graph, registry, storeOf(outDir), backend);
   if (options.json) {
     const lines = await planStatus(graph, storeOf(outDir));
     console.log(JSON.stringify(planJson(experiment.name, backend, outDir, graph, lines), null, 2));

@@ -8,6 +8,7 @@
 import cliProgress from "cli-progress";
 import process from "node:process";
 import type { Progress, ProgressTask } from "../util/progress.ts";
+import { terminal } from "../util/console_capture.ts";
 import { formatDuration } from "../util/duration.ts";
 
 function barTask(label: string, total: number): ProgressTask {
@@ -44,7 +45,7 @@ export function lineTask(
   label: string,
   total: number,
   everySeconds: number,
-  write: (line: string) => void = (line) => console.error(line),
+  write: (line: string) => void = (line) => terminal.error(line),
   now: () => number = () => performance.now(),
 ): ProgressTask {
   const started = now();

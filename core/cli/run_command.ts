@@ -17,6 +17,8 @@ import { flagsText } from "../report/flags_view.ts";
 import { tableMarkdown } from "../report/table1.ts";
 import { dryRunExperiment, runExperiment, type RunSummary } from "../run/runner.ts";
 import { silentProgress } from "../util/progress.ts";
+import { stepLogPath } from "../run/step_records.ts";
+import { terminal } from "../util/console_capture.ts";
 
 /** What `run` needs besides the experiment. */
 export interface RunCommandInput {
@@ -25,6 +27,8 @@ export interface RunCommandInput {
   readonly source: ExperimentSource;
   readonly dryRun?: boolean;
   readonly failFast?: boolean;
+  /** Wait for another run that holds the output folder instead of exiting. */
+  readonly wait?: boolean;
   readonly progress: ProgressOptions;
 }
 
@@ -41,7 +45,7 @@ export async function runCommand(input: RunCommandInput, registry: Registry): Pr
   const controller = new AbortController();
   const onInterrupt = () => {
     if (controller.signal.aborted) Deno.exit(130);
-    console.error("\nstopping after the current step (Ctrl-C again to quit now)…");
+    terminal.error("\nstopping after the current step (Ctrl-C again to quit now)…");
     controller.abort();
   };
   Deno.addSignalListener("SIGINT", onInterrupt);
@@ -53,7 +57,9 @@ export async function runCommand(input: RunCommandInput, registry: Registry): Pr
       progress: terminalProgress(input.progress),
       failFast: input.failFast,
       source,
+      waitForLock: input.wait,
     });
+    if (!summary.report) throw new CampriorError(noCellFinished(summary, outDir));
     const { model, index } = summary.report;
     console.log(`\n${experiment.name} on ${summary.backend} (${summary.backendDescription})\n`);
     console.log(flagsText(model.flags) + "\n");
@@ -78,6 +84,15 @@ export async function runCommand(input: RunCommandInput, registry: Registry): Pr
   } finally {
     Deno.removeSignalListener("SIGINT", onInterrupt);
   }
+}
+
+/** Why a run produced no result: the steps that failed, with their logs. */
+function noCellFinished(summary: RunSummary, outDir: string): string {
+  const failed = summary.failedSteps;
+  const lines = failed.map((f) =>
+    `  ${f.label}: ${f.error}\n    (log: ${stepLogPath(outDir, f.id)})`
+  );
+  return [`no grid cell finished; ${failed.length} step(s) failed:`, ...lines].join("\n");
 }
 
 /**

@@ -167,6 +167,11 @@ export const experimentFileSchema = z.strictObject({
     clip: z.tuple([boundedNumber(0, 100), boundedNumber(0, 100)]).refine(([a, b]) => a < b, {
       error: "expected [low, high] percentiles with low < high",
     }).optional().describe("intensity percentiles to clip to before scaling (default [1, 99])"),
+    invalidSlices: z.enum(["fail", "drop"]).optional()
+      .describe(
+        "a slice with NaN/Inf pixels, a constant image, labels outside 0..3 or an image/label " +
+          "shape mismatch: fail (default) names it; drop leaves it out and counts it",
+      ),
   }).default({ size: 128 }).describe("how slices become network inputs (crop, resize, scale)"),
   split: z.strictObject({
     mode: z.enum(["random", "predefined"]).default("random").describe(

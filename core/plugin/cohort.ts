@@ -40,6 +40,15 @@ export interface Slice {
   readonly spacing?: readonly [number, number];
   /** Distance between neighbouring slices of the stack in mm, when known. */
   readonly sliceSpacing?: number;
+  /** The file its image was read from, for messages. */
+  readonly source?: string;
+  /** The file its label map was read from, when another one. */
+  readonly labelSource?: string;
+  /**
+   * A problem the reader found that makes the slice unusable (e.g. image/label shape
+   * mismatch); the data guards reject or drop the slice with it.
+   */
+  readonly defect?: string;
 }
 
 /** A patient-level split given by the data source (e.g. list files). */

@@ -64,6 +64,11 @@ export interface PluginContext {
   readonly workDir: string;
   /** Where progress and notes go. */
   readonly log: Logger;
+  /**
+   * The running step's own log file, for detail that does not belong on the terminal
+   * (library diagnostics); absent outside steps.
+   */
+  readonly stepLog?: Logger;
   /** Aborted when the user presses Ctrl-C; long work should check it. */
   readonly signal: AbortSignal;
 }

@@ -40,8 +40,13 @@ export async function collectResults(
       seed: cell.settings.seed,
       backend: env.backend,
     };
-    if (await env.store.has(cell.id)) {
+    const check = await env.store.verify(cell.id);
+    if (check.status === "ok") {
       return { ...identity, status: "done", ...await loadCellMetrics(env, cell.id) };
+    }
+    if (check.status === "damaged") {
+      const error = `artifact ${cell.id} is damaged: ${check.file}: ${check.problem}`;
+      return { ...identity, status: "failed", error };
     }
     const failure = failed.get(cell.id);
     return { ...identity, status: "failed", error: failure?.error ?? "not computed" };

@@ -1,16 +1,23 @@
 /**
  * Runs an experiment: picks the backend, expands the step graph, has the experiment's
  * executor plugin run the unfinished steps and collects one result per grid cell. Finished
- * steps live in the artifact store and are reused by later runs; an interrupted run resumes
- * where it stopped.
+ * steps live in the artifact store and are reused by later runs (once verified); an
+ * interrupted run resumes where it stopped. One run at a time per output folder: the run
+ * holds `<out>/run.lock`.
  *
  * @module
  */
 import { pickBackendName } from "../backend/select.ts";
+import { afterSharedSteps, executeRest, runSharedSteps } from "./execute_phases.ts";
 import type { Experiment } from "../config/experiment.ts";
 import { planSteps } from "../plan/planner.ts";
 import type { StepGraph } from "../plan/step.ts";
-import type { ExecutionRequest, ExecutorInstance, ExperimentSource } from "../plugin/executor.ts";
+import type {
+  ExecutionRequest,
+  ExecutorInstance,
+  ExperimentSource,
+  StepFailure,
+} from "../plugin/executor.ts";
 import type { Registry } from "../plugin/registry.ts";
 import { writeReport, type WrittenReport } from "../report/write_report.ts";
 import type { StepEnv } from "../steps/env.ts";
@@ -21,10 +28,12 @@ import { runRecorded } from "./step_records.ts";
 import { cachedStepEstimate } from "../estimate/plan_estimate.ts";
 import { RunRecorder } from "./run_record.ts";
 import { runProgressEvents } from "./run_progress.ts";
+import { acquireLock } from "./lock.ts";
+import { probeWritable } from "../util/fs_errors.ts";
 import { noStepEvents, type StepEvents } from "./step_events.ts";
 import { duplicateSizes, withoutMergedSizes } from "./distinct_sizes.ts";
 
-export { storeOf } from "./run_setup.ts";
+export { storeOf };
 
 /** How to run. */
 export interface RunOptions extends SetupOptions {
@@ -34,6 +43,8 @@ export interface RunOptions extends SetupOptions {
   readonly executor?: ExecutorInstance;
   /** The experiment file, for executors that start other processes (e.g. `slurm`). */
   readonly source?: ExperimentSource;
+  /** When another run holds the output folder: wait for it (default: fail naming it). */
+  readonly waitForLock?: boolean;
 }
 
 /** What a run produced: every cell's result, in grid order. */
@@ -49,10 +60,12 @@ export interface RunSummary {
   /** Ids of the steps of the graph that are finished now (computed now or before). */
   readonly finished: readonly string[];
   readonly failed: readonly CellResult[];
-  /** Folder of the written report. */
-  readonly reportDir: string;
-  /** The written report: its `index.html` and what it says (flags, tables). */
-  readonly report: WrittenReport;
+  /** The steps that failed themselves (not those skipped because a dependency failed). */
+  readonly failedSteps: readonly StepFailure[];
+  /** Folder of the written report; none when no cell finished. */
+  readonly reportDir?: string;
+  /** The written report: its `index.html` and what it says (flags, tables); none when no cell finished. */
+  readonly report?: WrittenReport;
 }
 
 /** The experiment's executor plugin, created with its options. */
@@ -93,8 +106,34 @@ function executionRequest(
   };
 }
 
-/** Runs every unfinished step of the experiment; returns all cell results. */
+/**
+ * Runs every unfinished step of the experiment; returns all cell results. Holds the output
+ * folder's lock throughout and checks the folder is writable before the first step.
+ */
 export async function runExperiment(
+  experiment: Experiment,
+  registry: Registry,
+  options: RunOptions,
+): Promise<RunSummary> {
+  await probeWritable(options.outDir);
+  const lock = await acquireLock(options.outDir, {
+    wait: options.waitForLock,
+    note: (message) => options.log.warn(message),
+    command: `experiment run ${experiment.name}`,
+    signal: options.signal,
+  });
+  try {
+    const leftovers = await storeOf(options.outDir).removeLeftovers();
+    if (leftovers.length > 0) {
+      options.log.info(`removed ${leftovers.length} unfinished artifact folders of killed runs`);
+    }
+    return await runLocked(experiment, registry, options);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function runLocked(
   experiment: Experiment,
   registry: Registry,
   options: RunOptions,
@@ -115,37 +154,33 @@ export async function runExperiment(
   // Cached calibrations give an ETA before a step of each kind has finished.
   const estimate = await cachedStepEstimate(env, setup.graph).catch(() => undefined);
   const events = runProgressEvents(options.log, env.store, recorder, setup.graph.steps, estimate);
-  // Sizes that repeat a larger size's patients are dropped before anything trains.
-  const duplicates = await duplicateSizes(env, setup.graph, {
-    runHere: executorName === "local" || executorName === "custom",
-    events,
-  }).catch(async (error) => {
-    await recorder.end();
-    throw error;
-  });
-  const merged = withoutMergedSizes(experiment, duplicates.merged);
-  if (merged.warning) options.log.warn(merged.warning);
-  if (duplicates.unchecked) {
-    options.log.info(
-      `${executorName}: sample sizes are checked for repeated patients once the data and ` +
-        "split steps have finished (from the next run on)",
-    );
-  }
-  const graph = merged.warning
-    ? planSteps(merged.experiment, registry, backend.tfBackend)
-    : setup.graph;
+  const request = (graph: StepGraph) => executionRequest(graph, backend.name, options, env, events);
+  let graph = setup.graph;
+  let merged: { experiment: Experiment; warning?: string } = { experiment };
   let execution;
   try {
-    execution = await executor.execute(
-      executionRequest(graph, backend.name, options, env, events),
-    );
+    const shared = await runSharedSteps(env, request(graph));
+    if (shared.failed.size > 0) execution = shared;
+    else {
+      // Sizes that repeat a larger size's patients are dropped before anything trains.
+      const duplicates = await duplicateSizes(env, graph, { runHere: true, events });
+      merged = withoutMergedSizes(experiment, duplicates.merged);
+      if (merged.warning) {
+        options.log.warn(merged.warning);
+        graph = planSteps(merged.experiment, registry, backend.tfBackend);
+      }
+      execution = await executeRest(request(graph), executor, shared, !!merged.warning);
+    }
   } finally {
     await recorder.end();
   }
   const results = await collectResults(env, graph, execution.failed);
-  const report = await writeReport(env, merged.experiment, graph, results, {
-    notes: merged.warning ? [merged.warning] : [],
-  });
+  const anyDone = results.some((r) => r.status === "done");
+  const report = anyDone
+    ? await writeReport(env, merged.experiment, graph, results, {
+      notes: merged.warning ? [merged.warning] : [],
+    })
+    : undefined;
   const finished = [];
   for (const step of graph.steps) if (await env.store.has(step.id)) finished.push(step.id);
   return {
@@ -153,18 +188,19 @@ export async function runExperiment(
     backendDescription: backend.description,
     graph,
     results,
-    computed: [...duplicates.computed, ...execution.computed],
-    reused: execution.reused.filter((id) => !duplicates.computed.includes(id)),
+    computed: execution.computed,
+    reused: execution.reused,
     finished,
     failed: results.filter((r) => r.status === "failed"),
-    reportDir: report.dir,
-    report,
+    failedSteps: [...execution.failed.values()].filter((f) => f.cause === undefined),
+    ...(report ? { reportDir: report.dir, report } : {}),
   };
 }
 
 /**
  * What the executor would do, doing nothing (`run --dry-run`): plans with the backend
- * `auto` would pick, without starting it.
+ * `auto` would pick, without starting it. The data and split steps, which the run does
+ * itself before the executor starts, are left out.
  */
 export async function dryRunExperiment(
   experiment: Experiment,
@@ -180,7 +216,7 @@ export async function dryRunExperiment(
         `(--executor slurm prints its sbatch scripts)`,
     );
   }
-  return await executor.dryRun(executionRequest(graph, backend, options));
+  return await executor.dryRun(executionRequest(afterSharedSteps(graph), backend, options));
 }
 
 /**

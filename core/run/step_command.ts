@@ -6,6 +6,7 @@
  * @module
  */
 import { CampriorError, ConfigError } from "../util/errors.ts";
+import { probeWritable } from "../util/fs_errors.ts";
 import { runRecorded } from "./step_records.ts";
 import type { Experiment } from "../config/experiment.ts";
 import type { Logger } from "../util/logger.ts";
@@ -33,6 +34,7 @@ export async function runOneStep(
   id: string,
   options: StepOptions,
 ): Promise<boolean> {
+  await probeWritable(options.outDir);
   const { backend, graph, env } = await setUpRun(experiment, registry, options);
   const step = graph.steps.find((s) => s.id === id);
   if (!step) {
@@ -41,9 +43,17 @@ export async function runOneStep(
         `${backend.name} (was the experiment file changed after the step was submitted?)`,
     );
   }
-  if (await env.store.has(id)) {
+  const own = await env.store.verify(id);
+  if (own.status === "ok") {
     options.log.info(`${step.label} (${id}) is already finished`);
     return false;
+  }
+  if (own.status === "damaged") {
+    const movedTo = await env.store.quarantine(id);
+    options.log.warn(
+      `damaged artifact, computing it again: ${step.label} (${id}): ${own.file}: ` +
+        `${own.problem}; moved to ${movedTo}`,
+    );
   }
   await assertDepsFinished(env, graph.steps, step);
   env.log.info(`${step.label} (${step.id})`);
@@ -54,9 +64,12 @@ export async function runOneStep(
 async function assertDepsFinished(env: StepEnv, steps: readonly Step[], step: Step) {
   const missing: string[] = [];
   for (const dep of step.deps) {
-    if (!(await env.store.has(dep))) {
-      missing.push(`${steps.find((s) => s.id === dep)?.label ?? "?"} (${dep})`);
-    }
+    const check = await env.store.verify(dep);
+    if (check.status === "ok") continue;
+    const what = `${steps.find((s) => s.id === dep)?.label ?? "?"} (${dep})`;
+    missing.push(
+      check.status === "damaged" ? `${what} is damaged: ${check.file}: ${check.problem}` : what,
+    );
   }
   if (missing.length === 0) return;
   throw new CampriorError(

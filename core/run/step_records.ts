@@ -10,7 +10,9 @@ import type { StepFailure } from "../plugin/executor.ts";
 import type { StepEnv } from "../steps/env.ts";
 import { runStep } from "../steps/run_step.ts";
 import { writeTextAtomic } from "../util/atomic_write.ts";
+import { withConsoleTo } from "../util/console_capture.ts";
 import { CampriorError, InterruptedError } from "../util/errors.ts";
+import { fsError, isEnvironmentalFsError } from "../util/fs_errors.ts";
 import { fileLogger, teeLogger } from "../util/logger.ts";
 
 /** Path of the log file of a step. */
@@ -25,17 +27,21 @@ export function failurePath(outDir: string, id: string): string {
 
 /**
  * Runs `step` (its dependencies finished) with its own log file, clearing an old failure
- * record when it succeeds and writing one when it fails (not when interrupted).
+ * record when it succeeds and writing one when it fails (not when interrupted). What plugins
+ * print meanwhile goes to the step log. A filesystem error every later step would hit too
+ * (read-only, full, forbidden) is thrown as one line naming the path, not recorded.
  */
 export async function runRecorded(env: StepEnv, step: Step): Promise<void> {
   const stepLog = fileLogger(stepLogPath(env.outDir, step.id));
   stepLog.info(`start ${step.label}`);
   try {
-    await runStep({ ...env, log: teeLogger(env.log, stepLog), stepLog }, step);
+    const stepEnv = { ...env, log: teeLogger(env.log, stepLog), stepLog };
+    await withConsoleTo(stepLog, () => runStep(stepEnv, step));
     stepLog.info("finished");
     await Deno.remove(failurePath(env.outDir, step.id)).catch(() => {});
   } catch (error) {
     if (error instanceof InterruptedError) stepLog.warn("interrupted");
+    else if (isEnvironmentalFsError(error)) throw fsError(error, env.outDir);
     else {
       const message = error instanceof CampriorError
         ? error.message

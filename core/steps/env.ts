@@ -10,7 +10,7 @@ import type { Logger } from "../util/logger.ts";
 import type { PluginContext } from "../plugin/plugin.ts";
 import type { Progress } from "../util/progress.ts";
 import type { Registry } from "../plugin/registry.ts";
-import type { ArtifactStore } from "../run/artifact_store.ts";
+import type { ArtifactDescription, ArtifactStore } from "../run/artifact_store.ts";
 import type { Step } from "../plan/step.ts";
 
 /** Shared by every step of a run. */
@@ -37,10 +37,16 @@ export async function memoized<T>(env: StepEnv, key: string, load: () => Promise
 
 /** The plugin context for a step with the given seed. */
 export function pluginContext(env: StepEnv, seed: number): PluginContext {
-  return { seed, workDir: join(env.outDir, "work"), log: env.log, signal: env.signal };
+  return {
+    seed,
+    workDir: join(env.outDir, "work"),
+    log: env.log,
+    signal: env.signal,
+    ...(env.stepLog ? { stepLog: env.stepLog } : {}),
+  };
 }
 
 /** The manifest fields of a step's artifact. */
-export function describeStep(step: Step): { kind: string; label: string; settings: unknown } {
-  return { kind: step.kind, label: step.label, settings: step.settings };
+export function describeStep(step: Step): ArtifactDescription {
+  return { kind: step.kind, label: step.label, settings: step.settings, deps: step.deps };
 }

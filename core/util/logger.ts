@@ -5,6 +5,8 @@
  * @module
  */
 import { dirname } from "node:path";
+import { fsError } from "./fs_errors.ts";
+import { terminal } from "./console_capture.ts";
 
 /** Where progress notes go. */
 export interface Logger {
@@ -12,10 +14,10 @@ export interface Logger {
   warn(message: string): void;
 }
 
-/** A logger that writes to stderr, keeping stdout for results. */
+/** A logger that writes to stderr, keeping stdout for results (even while a step runs). */
 export const consoleLogger: Logger = {
-  info: (message) => console.error(message),
-  warn: (message) => console.error(`warning: ${message}`),
+  info: (message) => terminal.error(message),
+  warn: (message) => terminal.error(`warning: ${message}`),
 };
 
 /** A logger that keeps messages in memory, for tests. */
@@ -31,8 +33,12 @@ export function memoryLogger(): Logger & { readonly lines: string[] } {
 /** A logger appending timestamped lines to a file (created with its folder). */
 export function fileLogger(path: string): Logger {
   const write = (line: string) => {
-    Deno.mkdirSync(dirname(path), { recursive: true });
-    Deno.writeTextFileSync(path, `${new Date().toISOString()} ${line}\n`, { append: true });
+    try {
+      Deno.mkdirSync(dirname(path), { recursive: true });
+      Deno.writeTextFileSync(path, `${new Date().toISOString()} ${line}\n`, { append: true });
+    } catch (error) {
+      throw fsError(error, path);
+    }
   };
   return { info: write, warn: (message) => write(`warning: ${message}`) };
 }

@@ -6,9 +6,8 @@
  */
 import { z } from "zod";
 import { readAcdcFolder } from "./formats/acdc_layout.ts";
-import { formatCohortSummary, summarizeCohort } from "./formats/cohort_summary.ts";
 import { requireDataRoot } from "./formats/read_file.ts";
-import { definePlugin } from "../../mod.ts";
+import { definePlugin, formatCohortSummary, summarizeCohort } from "../../mod.ts";
 
 const options = z.strictObject({
   root: z.string().default("")

@@ -12,19 +12,22 @@ import {
   CampriorError,
   type Cohort,
   definePlugin,
+  formatCohortSummary,
   type Patient,
   type Phase,
   type PredefinedSplit,
   type Slice,
+  summarizeCohort,
   throwIfInterrupted,
 } from "../../mod.ts";
 import {
-  checkLabels,
-  checkSameShape,
+  defectiveVolume,
   frameOfPhase,
+  labelBytes,
+  type LabelledVolume,
+  shapeMismatch,
   volumeToSlices,
 } from "./formats/acdc_layout.ts";
-import { formatCohortSummary, summarizeCohort } from "./formats/cohort_summary.ts";
 import { readH5Datasets } from "./formats/hdf5.ts";
 import { type InfoCfg, readInfoCfg } from "./formats/info_cfg.ts";
 import { readListFile } from "./formats/list_files.ts";
@@ -56,15 +59,22 @@ export const acdcH5DatasetPlugin = definePlugin({
   options,
   create: (opts, ctx) => ({
     load: async () => {
-      const cohort = await readAcdcH5(opts, ctx.signal);
+      const cohort = await readAcdcH5(opts, { signal: ctx.signal, diagnostics: ctx.stepLog?.info });
       ctx.log.info(`acdc-h5 ${opts.root}:\n${formatCohortSummary(summarizeCohort(cohort))}`);
       return cohort;
     },
   }),
 });
 
+/** How to read: cancellation, and where HDF5's own messages go (default: nowhere). */
+export interface ReadingOptions {
+  readonly signal?: AbortSignal;
+  readonly diagnostics?: (text: string) => void;
+}
+
 /** Reads every volume the list files name; a volume that cannot be read is an error. */
-export async function readAcdcH5(opts: Options, signal?: AbortSignal): Promise<Cohort> {
+export async function readAcdcH5(opts: Options, reading: ReadingOptions = {}): Promise<Cohort> {
+  const { signal } = reading;
   requireDataRoot(opts.root, "acdc-h5");
   const lists = await readLists(opts);
   const sliceFiles = await indexSliceFiles(join(opts.root, "h5"));
@@ -85,7 +95,7 @@ export async function readAcdcH5(opts: Options, signal?: AbortSignal): Promise<C
       const info = infos.get(patientId)!;
       const phase = phaseOfFrame(frame, info, `${listPath}: ${entry}`);
       const who = { patientId, group: info.group, phase };
-      slices.push(...await readVolume(opts.root, entry, sliceFiles.get(entry), who));
+      slices.push(...await readVolume(opts.root, entry, sliceFiles.get(entry), who, reading));
     }
   }
   const patients: Patient[] = [...infos].map(([id, info]) => ({ id, group: info.group }));
@@ -158,9 +168,10 @@ async function readVolume(
   name: string,
   sliceNumbers: readonly number[] | undefined,
   who: Who,
+  reading: ReadingOptions,
 ): Promise<Slice[]> {
   if (sliceNumbers === undefined) {
-    return volumeToSlices(await readH5Volume(join(root, "h5", `${name}.h5`), who));
+    return volumeToSlices(await readH5Volume(join(root, "h5", `${name}.h5`), who, reading));
   }
   const first = sliceNumbers[0];
   const slices: Slice[] = [];
@@ -169,19 +180,23 @@ async function readVolume(
     if (number !== first + k) {
       throw new CampriorError(`${path}: slice ${first + k} of ${name} is missing before it`);
     }
-    const [slice] = volumeToSlices(await readH5Volume(path, who));
+    const [slice] = volumeToSlices(await readH5Volume(path, who, reading));
     slices.push({ ...slice, sliceIndex: k });
   }
   return slices;
 }
 
-/** Reads `image` and `label` of a 2-D (H,W) or 3-D (Z,H,W) h5 file, checked. */
-async function readH5Volume(path: string, who: Who) {
-  const { image, label } = await readH5Datasets(path, ["image", "label"]);
-  checkSameShape(
-    { shape: image.shape, source: `${path} "image"` },
-    { shape: label.shape, source: `${path} "label"` },
-  );
+/**
+ * Reads `image` and `label` of a 2-D (H,W) or 3-D (Z,H,W) h5 file. A label of another shape
+ * makes every slice defective (named by the data guards); pixel and label values are
+ * checked per slice by the guards too.
+ */
+async function readH5Volume(
+  path: string,
+  who: Who,
+  reading: ReadingOptions,
+): Promise<LabelledVolume> {
+  const { image, label } = await readH5Datasets(path, ["image", "label"], reading);
   if (image.shape.length < 2 || image.shape.length > 3) {
     throw new CampriorError(
       `${path}: "image" has shape ${image.shape.join("×")}, expected 2-D or 3-D`,
@@ -192,6 +207,18 @@ async function readH5Volume(path: string, who: Who) {
   const intensities = image.data instanceof Float32Array
     ? image.data
     : Float32Array.from(image.data);
-  const labels = checkLabels(label.data, `${path} "label"`);
-  return { ...who, depth, height, width, image: intensities, label: labels };
+  const volume = {
+    ...who,
+    depth,
+    height,
+    width,
+    image: intensities,
+    label: labelBytes(label.data),
+    source: path,
+  };
+  const mismatch = shapeMismatch(
+    { shape: image.shape, source: `${path} "image"` },
+    { shape: label.shape, source: `${path} "label"` },
+  );
+  return mismatch ? defectiveVolume(volume, mismatch) : volume;
 }

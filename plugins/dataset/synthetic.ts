@@ -9,9 +9,8 @@
 import { join } from "node:path";
 import { z } from "zod";
 import { readAcdcFolder } from "./formats/acdc_layout.ts";
-import { formatCohortSummary, summarizeCohort } from "./formats/cohort_summary.ts";
 import { writeSyntheticAcdc } from "./synthetic/cohort.ts";
-import { definePlugin, hashOf } from "../../mod.ts";
+import { definePlugin, formatCohortSummary, hashOf, summarizeCohort } from "../../mod.ts";
 
 const VERSION = "1";
 

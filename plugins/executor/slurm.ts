@@ -16,6 +16,7 @@ import {
   type Step,
   type StepFailure,
   unfinishedSteps,
+  warnProblems,
 } from "../../mod.ts";
 import { slurmDryRunText, slurmStatusText } from "./slurm/commands.ts";
 import { followJobs } from "./slurm/follow.ts";
@@ -58,7 +59,10 @@ async function executeOnSlurm(
   settings: SlurmSettings,
   scheduler: SlurmScheduler,
 ): Promise<ExecutionSummary> {
-  const { todo, reused } = await unfinishedSteps(request.graph, request.store);
+  const { todo, reused, problems } = await unfinishedSteps(request.graph, request.store, {
+    quarantine: true,
+  });
+  warnProblems(request.log, problems);
   if (todo.length === 0) return { computed: [], reused, failed: new Map() };
   const source = sourceOf(request);
   await scheduler.check();

@@ -1,16 +1,19 @@
 /**
- * The data step: load the cohort with the dataset plugin and preprocess it once; later
- * steps read the stacked slices from the artifact. It also keeps every slice's label map at
- * native resolution (`native_labels.u8`, slices one after another), so cells are evaluated
- * per 3-D volume at native resolution without reading the dataset again.
+ * The data step: load the cohort with the dataset plugin, check every slice (the data
+ * guards), and preprocess it once; later steps read the stacked slices from the artifact. It
+ * also keeps every slice's label map at native resolution (`native_labels.u8`, slices one
+ * after another), so cells are evaluated per 3-D volume at native resolution without reading
+ * the dataset again.
  *
  * @module
  */
 import { join } from "node:path";
-import type { Patient, PredefinedSplit } from "../../plugin/cohort.ts";
+import type { Cohort, Patient, PredefinedSplit } from "../../plugin/cohort.ts";
 import type { PreparedSlices, SliceMeta } from "./prepared.ts";
 import { preprocessSlices } from "./preprocess.ts";
-import { readFloat32, readUint8, writeArray } from "../../run/artifact_store.ts";
+import { readFloat32, readJson, readUint8, writeArray } from "../../run/artifact_store.ts";
+import { formatCohortSummary, summarizeCohort } from "../../plugin/cohort_summary.ts";
+import { describeSlice, guardSlices, type RejectedSlice } from "./slice_guards.ts";
 import { describeStep, memoized, pluginContext, type StepEnv } from "../env.ts";
 import type { DataStep } from "../../plan/step.ts";
 import { CampriorError } from "../../util/errors.ts";
@@ -28,13 +31,17 @@ interface DataIndex {
   meta: SliceMeta[];
   patients: Patient[];
   predefinedSplit?: PredefinedSplit;
+  /** Slices the data guards left out (`preprocess.invalidSlices: "drop"`). */
+  dropped?: RejectedSlice[];
 }
 
 /** Loads the dataset, preprocesses it and writes the artifact. */
 export async function runDataStep(env: StepEnv, step: DataStep): Promise<void> {
   const { dataset, preprocess } = step.settings;
   const plugin = env.registry.get("dataset", dataset.plugin);
-  const cohort = await (await plugin.create(dataset.options, pluginContext(env, 0))).load();
+  const loaded = await (await plugin.create(dataset.options, pluginContext(env, 0))).load();
+  const { cohort, rejected, emptiedPatients } = guardSlices(loaded, preprocess.invalidSlices);
+  if (rejected.length > 0) reportDropped(env, step, cohort, rejected, emptiedPatients);
   const prepared = preprocessSlices(cohort.slices, preprocess);
   env.log.info(
     `${step.label}: ${cohort.patients.length} patients, ${prepared.count} slices at ` +
@@ -50,16 +57,34 @@ export async function runDataStep(env: StepEnv, step: DataStep): Promise<void> {
       meta: [...prepared.meta],
       patients: [...cohort.patients],
       predefinedSplit: cohort.predefinedSplit,
+      ...(rejected.length > 0 ? { dropped: [...rejected] } : {}),
     };
     await Deno.writeTextFile(join(dir, "index.json"), JSON.stringify(index));
   });
+}
+
+/** Logs the cohort with the dropped slices counted, and each dropped slice to the step log. */
+function reportDropped(
+  env: StepEnv,
+  step: DataStep,
+  cohort: Cohort,
+  rejected: readonly RejectedSlice[],
+  emptied: readonly string[],
+): void {
+  const summary = formatCohortSummary(summarizeCohort(cohort, undefined, rejected));
+  const gone = emptied.length > 0 ? `; patients left with no slice: ${emptied.join(", ")}` : "";
+  env.log.warn(
+    `${step.label}: ${rejected.length} slices failed the data checks and were dropped` +
+      `${gone} (each is listed in the step log)\n${summary}`,
+  );
+  for (const r of rejected) env.stepLog?.info(`dropped ${describeSlice(r)}: ${r.problem}`);
 }
 
 /** Reads the data artifact (once per run). */
 export function loadData(env: StepEnv, id: string): Promise<DataArtifact> {
   return memoized(env, id, async () => {
     const dir = env.store.dir(id);
-    const index: DataIndex = JSON.parse(await Deno.readTextFile(join(dir, "index.json")));
+    const index = await readJson<DataIndex>(join(dir, "index.json"));
     const prepared: PreparedSlices = {
       size: index.size,
       count: index.count,

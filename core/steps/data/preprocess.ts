@@ -11,6 +11,7 @@ import { CampriorError } from "../../util/errors.ts";
 import { boxAround, type CropBox, cropPadded, locateHeart } from "./heart_crop.ts";
 import { metaOf, type PreparedSlices } from "./prepared.ts";
 import { resizeBilinear, resizeNearest } from "./resize.ts";
+import type { InvalidSlices } from "./slice_guards.ts";
 
 /** How to choose the region of each slice that is resized. */
 export type CropMode = "none" | "center" | "heart";
@@ -30,6 +31,8 @@ export interface PreprocessSettings {
   readonly spacing?: number;
   /** Lower and upper intensity percentiles to clip to before scaling to [0, 1]. */
   readonly clip?: readonly [number, number];
+  /** A slice that fails the data checks: `fail` the data step (default) or `drop` it. */
+  readonly invalidSlices?: InvalidSlices;
 }
 
 /** Settings with every default filled. */
@@ -42,6 +45,7 @@ export const PREPROCESS_DEFAULTS = {
   crop: "none",
   cropFraction: 0.65,
   clip: [1, 99],
+  invalidSlices: "fail",
 } as const satisfies Partial<PreprocessSettings>;
 
 /** Fills defaults and checks ranges. */

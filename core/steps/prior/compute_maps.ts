@@ -7,7 +7,8 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { IMAGE_CHANNEL } from "../../config/channels.ts";
 import type { PreparedSlices } from "../data/prepared.ts";
-import { throwIfInterrupted } from "../../util/errors.ts";
+import { CampriorError, throwIfInterrupted } from "../../util/errors.ts";
+import { requireFinite } from "../../util/finite.ts";
 import type { ResolvedRef } from "../../config/experiment.ts";
 import type { ClassifierNetwork, Map2D, PluginContext } from "../../plugin/plugin.ts";
 import type { Registry } from "../../plugin/registry.ts";
@@ -37,6 +38,7 @@ export async function explainAll(
     const all = tf.concat(parts, 0);
     const values = await all.data() as Float32Array;
     all.dispose();
+    requireFinite(values, `xai plugin "${ref.plugin}"`, prepared.size * prepared.size);
     return values;
   } finally {
     tf.dispose([images, ...parts]);
@@ -59,7 +61,19 @@ export async function postprocessAll(
   const out = new Float32Array(maps.length);
   for (let start = 0; start < maps.length; start += pixels) {
     const first: Map2D = { data: maps.slice(start, start + pixels), height: size, width: size };
-    out.set(steps.reduce((map, step) => step.apply(map), first).data, start);
+    const last = steps.reduce((map, step, k) => {
+      const next = step.apply(map);
+      const culprit = `post-processor "${chain[k].plugin}" (step ${k + 1} of the chain)`;
+      if (next.data.length !== pixels) {
+        throw new CampriorError(
+          `${culprit} returned ${next.data.length} values for slice ${start / pixels}, ` +
+            `expected ${size}×${size}; nothing was stored`,
+        );
+      }
+      requireFinite(next.data, `${culprit} on slice ${start / pixels}`, pixels);
+      return next;
+    }, first);
+    out.set(last.data, start);
   }
   return out;
 }

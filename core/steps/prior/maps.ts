@@ -6,16 +6,19 @@
  */
 import { join } from "node:path";
 import type { Step } from "../../plan/step.ts";
-import { readFloat32, writeArray } from "../../run/artifact_store.ts";
+import { readFloat32, readJson, writeArray } from "../../run/artifact_store.ts";
 import { describeStep, memoized, type StepEnv } from "../env.ts";
+import { requireFinite } from "../../util/finite.ts";
 
-/** Stores the maps of `step`, with extra JSON files (`<name>.json`). */
+/** Stores the maps of `step`, with extra JSON files (`<name>.json`); never NaN or Inf. */
 export async function commitMaps(
   env: StepEnv,
   step: Step,
   maps: Float32Array,
   extra: Record<string, unknown> = {},
+  pixels = maps.length,
 ): Promise<void> {
+  requireFinite(maps, `${step.label}: the maps`, pixels);
   await env.store.commit(step.id, describeStep(step), async (dir) => {
     await writeArray(join(dir, "maps.f32"), maps);
     for (const [name, value] of Object.entries(extra)) {
@@ -31,7 +34,7 @@ async function readMaps(dir: string): Promise<Float32Array> {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   }
   const map = await readFloat32(join(dir, "map.f32"));
-  const { count } = JSON.parse(await Deno.readTextFile(join(dir, "index.json")));
+  const { count } = await readJson<{ count: number }>(join(dir, "index.json"));
   const maps = new Float32Array(count * map.length);
   for (let i = 0; i < count; i++) maps.set(map, i * map.length);
   return maps;
@@ -43,7 +46,7 @@ export async function loadRandomisation(
   id: string,
 ): Promise<{ slices: number; spearman: number; ssim: number } | undefined> {
   try {
-    return JSON.parse(await Deno.readTextFile(join(env.store.dir(id), "randomisation.json")));
+    return await readJson(join(env.store.dir(id), "randomisation.json"));
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return undefined;
     throw error;

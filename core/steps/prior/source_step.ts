@@ -17,6 +17,7 @@ import type {
 } from "../../plugin/plugin.ts";
 import { readFloat32, writeArray } from "../../run/artifact_store.ts";
 import { CampriorError } from "../../util/errors.ts";
+import { requireFinite } from "../../util/finite.ts";
 import { spearman } from "../../xai/cam_quality.ts";
 import { classifierInputTensor } from "../classifier/classifier_inputs.ts";
 import {
@@ -92,8 +93,8 @@ function checkMaps(maps: Float32Array, settings: SourceSettings, prepared: Prepa
         `(one map per slice) or ${pixels} (one map for all)`,
     );
   }
-  const bad = maps.findIndex((v) => !Number.isFinite(v));
-  if (bad >= 0) throw new CampriorError(`${name} returned ${maps[bad]} at value ${bad}`);
+  const xai = settings.xai ? ` with xai plugin "${settings.xai.plugin}"` : "";
+  requireFinite(maps, `${name}${xai}`, maps.length === pixels ? maps.length : pixels);
 }
 
 /**

@@ -17,7 +17,8 @@ import { patientSubset } from "../data/subsets.ts";
 import { trainSegmenter } from "./train_segmenter.ts";
 import { loadCheckpoint, saveCheckpoint } from "../../training/checkpoint.ts";
 import type * as tfl from "@tensorflow/tfjs-layers";
-import { readUint8, writeArray } from "../../run/artifact_store.ts";
+import { CampriorError } from "../../util/errors.ts";
+import { readJson, readUint8, writeArray } from "../../run/artifact_store.ts";
 import { loadData } from "../data/data_step.ts";
 import { describeStep, pluginContext, type StepEnv } from "../env.ts";
 import { epochProgress } from "../epoch_progress.ts";
@@ -102,6 +103,14 @@ export async function runSegmenterStep(env: StepEnv, step: SegmenterStep): Promi
   const split = await loadSplit(env, settings.split);
   const priors = await priorMaps(env, settings.channels);
   const sampled = sampledPatients(data, split, settings.sample, settings.seed);
+  if (sampled.train.length === 0 || split.test.length === 0) {
+    throw new CampriorError(
+      `${step.label}: ${
+        split.test.length === 0 ? "the test set is empty" : "no labelled training patient"
+      } (${sampled.train.length} of ${split.train.length} training patients at ` +
+        `${settings.sample.size}%, ${split.test.length} test patients)`,
+    );
+  }
   // Semi-supervised strategies only: training patients without labels at this size.
   const poolIds = settings.strategy ? unlabelledPatients(split, sampled.train) : [];
   const [train, val, test, pool] = [sampled.train, sampled.val, split.test, poolIds].map((ids) =>
@@ -174,7 +183,7 @@ export async function runSegmenterStep(env: StepEnv, step: SegmenterStep): Promi
 
 /** The metrics of a finished cell. */
 export async function loadCellMetrics(env: StepEnv, id: string): Promise<CellMetrics> {
-  return JSON.parse(await Deno.readTextFile(join(env.store.dir(id), "metrics.json")));
+  return await readJson<CellMetrics>(join(env.store.dir(id), "metrics.json"));
 }
 
 /** The trained network of a finished cell (its tfjs checkpoint); the caller disposes it. */

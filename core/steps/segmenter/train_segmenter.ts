@@ -138,8 +138,11 @@ async function evaluate(
   test: PreparedSlices,
   inputs: tf.Tensor4D,
   batchSize: number,
+  plugin: string,
 ) {
-  const predicted = await predictBatched(model, inputs, batchSize, (p) => tf.argMax(p, -1));
+  const argMax = (p: tf.Tensor) => tf.argMax(p, -1);
+  const culprit = `segmenter plugin "${plugin}": its prediction of the test slices`;
+  const predicted = await predictBatched(model, inputs, batchSize, argMax, culprit);
   const predictions = Uint8Array.from(predicted);
   const confusion = new SegmentationConfusion(NUM_CLASSES).add(test.labels, predictions);
   return { metrics: segmentationMetrics(confusion), predictions };
@@ -195,7 +198,7 @@ export async function trainSegmenter(
     trained = outcome.result.model;
     const testInputs = inputTensor(data.test, channels, data.testPriors);
     tensors.push(testInputs);
-    const scored = await evaluate(trained, data.test, testInputs, training.batchSize);
+    const scored = await evaluate(trained, data.test, testInputs, training.batchSize, plugin);
     const result = { ...scored, fit: outcome.result.fit, chosen: outcome.best };
     return { ...result, trials: outcome.trials, model: trained };
   } catch (error) {

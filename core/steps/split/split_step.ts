@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { type PatientSplit, resolveSplit, sampleSubset } from "./split.ts";
 import { type DataArtifact, loadData } from "../data/data_step.ts";
 import { describeStep, memoized, type StepEnv } from "../env.ts";
+import { readJson } from "../../run/artifact_store.ts";
 import type { Sampling, SplitStep } from "../../plan/step.ts";
 
 /** Computes and writes the split. */
@@ -24,7 +25,7 @@ export function loadSplit(env: StepEnv, id: string): Promise<PatientSplit> {
   return memoized(
     env,
     id,
-    async () => JSON.parse(await Deno.readTextFile(join(env.store.dir(id), "split.json"))),
+    () => readJson<PatientSplit>(join(env.store.dir(id), "split.json")),
   );
 }
 

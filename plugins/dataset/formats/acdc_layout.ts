@@ -12,7 +12,6 @@ import {
   type Patient,
   type Phase,
   type PredefinedSplit,
-  SEGMENTATION_CLASSES,
   type Slice,
   throwIfInterrupted,
 } from "../../../mod.ts";
@@ -37,37 +36,51 @@ export interface LabelledVolume {
   readonly spacing?: readonly [number, number];
   /** Distance between slices in mm, when known. */
   readonly sliceSpacing?: number;
+  /** The file its image was read from. */
+  readonly source?: string;
+  /** The file its label map was read from, when another one. */
+  readonly labelSource?: string;
+  /** Why its slices cannot be used (see {@linkcode defectiveVolume}). */
+  readonly defect?: string;
 }
 
 /**
- * Label values as `Uint8Array` (the same array when it already is one), after checking each
- * is a segmentation class (0..3); an unknown value is an error naming `source`.
+ * Stands for label values no byte holds (negative, fractional, above 254), so that the data
+ * guards reject (or drop) such slices by name like any other out-of-range value.
  */
-export function checkLabels(values: ArrayLike<number>, source: string): Uint8Array {
-  const classes = SEGMENTATION_CLASSES.length;
+export const INVALID_LABEL = 255;
+
+/**
+ * Label values as `Uint8Array` (the same array when it already is one), unchecked: the data
+ * guards check each slice. Values that are not integers 0..254 become
+ * {@linkcode INVALID_LABEL}.
+ */
+export function labelBytes(values: ArrayLike<number>): Uint8Array {
+  if (values instanceof Uint8Array) return values;
+  const out = new Uint8Array(values.length);
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (!(v >= 0 && v < classes && Number.isInteger(v))) {
-      throw new CampriorError(
-        `${source}: unknown label value ${v} (expected 0..${classes - 1}: ` +
-          `${SEGMENTATION_CLASSES.join(", ")})`,
-      );
-    }
+    out[i] = v >= 0 && v < INVALID_LABEL && Number.isInteger(v) ? v : INVALID_LABEL;
   }
-  return values instanceof Uint8Array ? values : Uint8Array.from(values);
+  return out;
 }
 
-/** Throws when an image and its label map differ in shape, naming both files. */
-export function checkSameShape(
+/** Why an image and its label map cannot be paired, naming both; undefined when they can. */
+export function shapeMismatch(
   image: { shape: readonly number[]; source: string },
   label: { shape: readonly number[]; source: string },
-): void {
-  if (image.shape.join("×") !== label.shape.join("×")) {
-    throw new CampriorError(
-      `${label.source}: label shape ${label.shape.join("×")} does not match image ` +
-        `${image.source} shape ${image.shape.join("×")}`,
-    );
-  }
+): string | undefined {
+  if (image.shape.join("×") === label.shape.join("×")) return undefined;
+  return `image/label shape mismatch: label ${label.source} has shape ` +
+    `${label.shape.join("×")}, image ${image.source} ${image.shape.join("×")}`;
+}
+
+/**
+ * The volume's image with a blank label map and the reason it cannot be used, so that each
+ * of its slices is rejected (or dropped) by the data guards with the reason.
+ */
+export function defectiveVolume(volume: LabelledVolume, defect: string): LabelledVolume {
+  return { ...volume, label: new Uint8Array(volume.image.length), defect };
 }
 
 /** The 2-D slices of a volume (views of its arrays), `sliceIndex` = position in the stack. */
@@ -84,6 +97,9 @@ export function volumeToSlices(volume: LabelledVolume): Slice[] {
     label: volume.label.subarray(k * pixels, (k + 1) * pixels),
     ...(volume.spacing ? { spacing: volume.spacing } : {}),
     ...(volume.sliceSpacing ? { sliceSpacing: volume.sliceSpacing } : {}),
+    ...(volume.source ? { source: volume.source } : {}),
+    ...(volume.labelSource ? { labelSource: volume.labelSource } : {}),
+    ...(volume.defect ? { defect: volume.defect } : {}),
   }));
 }
 
@@ -199,25 +215,28 @@ async function readFrame(
   const image = await readNifti(paths.image);
   const label = await readNifti(paths.label);
   const shape = (v: typeof image) => [v.dims[2], v.dims[1], v.dims[0], v.frames];
-  checkSameShape(
-    { shape: shape(image), source: paths.image },
-    { shape: shape(label), source: paths.label },
-  );
   if (image.frames > 1) {
     throw new CampriorError(`${paths.image}: expected one 3-D frame, found ${image.frames}`);
   }
   const [width, height, depth] = image.dims;
   const [column, row, between] = image.geometry.spacing;
-  return {
+  const volume: LabelledVolume = {
     ...who,
     depth,
     height,
     width,
     image: image.data,
-    label: checkLabels(label.data, paths.label),
+    label: labelBytes(label.data),
     spacing: [row, column],
     ...(between > 0 ? { sliceSpacing: between } : {}),
+    source: paths.image,
+    labelSource: paths.label,
   };
+  const mismatch = shapeMismatch(
+    { shape: shape(image), source: paths.image },
+    { shape: shape(label), source: paths.label },
+  );
+  return mismatch ? defectiveVolume(volume, mismatch) : volume;
 }
 
 /** One frame to write: a volume in NIfTI order (`i` fastest) with its labels. */

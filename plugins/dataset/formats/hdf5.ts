@@ -1,10 +1,13 @@
 /**
  * Reading numeric datasets from HDF5 files with `h5wasm` (its Node build, which reads the
- * host file system directly; gzip-compressed datasets are decoded by HDF5 itself).
+ * host file system directly; gzip-compressed datasets are decoded by HDF5 itself). HDF5
+ * prints its error stack (`HDF5-DIAG …`, dozens of lines) to stderr; it is captured and
+ * handed to the caller's `diagnostics` (the step log) instead.
  *
  * @module
  */
 import h5wasm, { type File as H5File } from "h5wasm/node";
+import fs from "node:fs";
 import { CampriorError } from "../../../mod.ts";
 import { fileError } from "./read_file.ts";
 
@@ -18,6 +21,12 @@ export interface H5Array<T extends Float32Array | Uint8Array = Float32Array | Ui
 const SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 const SIGNATURE_OFFSETS = [0, 512, 1024, 2048];
 
+/** Options of {@linkcode readH5Datasets}. */
+export interface ReadH5Options {
+  /** Receives what HDF5 prints about the file (its error stack); dropped when absent. */
+  readonly diagnostics?: (text: string) => void;
+}
+
 /**
  * Reads the named datasets of an HDF5 file: floating-point ones as `Float32Array`, integer
  * ones as `Uint8Array` (values outside 0..255 are an error). Every problem is a
@@ -26,9 +35,20 @@ const SIGNATURE_OFFSETS = [0, 512, 1024, 2048];
 export async function readH5Datasets<K extends string>(
   path: string,
   names: readonly K[],
+  options: ReadH5Options = {},
 ): Promise<Record<K, H5Array>> {
   await checkSignature(path);
   await h5wasm.ready;
+  const printed: string[] = [];
+  try {
+    return withStderrCaptured(printed, () => readAll(path, names));
+  } finally {
+    const text = printed.join("").trimEnd();
+    if (text && options.diagnostics) options.diagnostics(`HDF5 on ${path}:\n${text}`);
+  }
+}
+
+function readAll<K extends string>(path: string, names: readonly K[]): Record<K, H5Array> {
   let file: H5File;
   try {
     file = new h5wasm.File(path, "r");
@@ -45,6 +65,46 @@ export async function readH5Datasets<K extends string>(
   } finally {
     file.close();
   }
+}
+
+type WriteSync = (fd: number, buffer: string | ArrayBufferView, ...rest: unknown[]) => number;
+
+/**
+ * Runs synchronous `read` with writes to fd 2 collected into `printed`: h5wasm's Node build
+ * writes HDF5's stderr with `fs.writeSync(2, …)`. Synchronous, so nothing else prints
+ * meanwhile.
+ */
+function withStderrCaptured<T>(printed: string[], read: () => T): T {
+  const target = fs as unknown as { writeSync: WriteSync };
+  const original = target.writeSync;
+  target.writeSync = (fd, buffer, ...rest) => {
+    if (fd !== 2) return original(fd, buffer, ...rest);
+    const text = typeof buffer === "string" ? buffer : decodeChunk(buffer, rest);
+    printed.push(text);
+    return typeof buffer === "string"
+      ? new TextEncoder().encode(text).length
+      : chunkLength(buffer, rest);
+  };
+  try {
+    return read();
+  } finally {
+    target.writeSync = original;
+  }
+}
+
+function chunkLength(buffer: ArrayBufferView, rest: unknown[]): number {
+  const offset = typeof rest[0] === "number" ? rest[0] : 0;
+  return typeof rest[1] === "number" ? rest[1] : buffer.byteLength - offset;
+}
+
+function decodeChunk(buffer: ArrayBufferView, rest: unknown[]): string {
+  const offset = typeof rest[0] === "number" ? rest[0] : 0;
+  const bytes = new Uint8Array(
+    buffer.buffer,
+    buffer.byteOffset + offset,
+    chunkLength(buffer, rest),
+  );
+  return new TextDecoder().decode(bytes);
 }
 
 async function checkSignature(path: string): Promise<void> {

@@ -1,10 +1,11 @@
 /**
- * What a loader read, per diagnostic group and split: patients and slices. Printed after
- * loading so nothing is dropped silently.
+ * What a loader read, per diagnostic group and split: patients and slices, and the slices
+ * the data guards left out (`dropped`: patients with a dropped slice / slices). Printed
+ * after loading so nothing is dropped silently.
  *
  * @module
  */
-import { type Cohort, DIAGNOSES, type Diagnosis } from "../../../mod.ts";
+import { type Cohort, DIAGNOSES, type Diagnosis } from "./cohort.ts";
 
 /** Patients and slices of one split and group. */
 export interface SummaryCell {
@@ -19,6 +20,14 @@ export interface CohortSummary {
   readonly cells: Readonly<Record<string, Readonly<Record<Diagnosis, SummaryCell>>>>;
   readonly totalPatients: number;
   readonly totalSlices: number;
+  /** Slices left out by the data guards (their row is `dropped`). */
+  readonly droppedSlices: number;
+}
+
+/** A slice left out, as the summary counts it. */
+export interface DroppedSliceRef {
+  readonly patientId: string;
+  readonly group: Diagnosis;
 }
 
 /**
@@ -28,6 +37,7 @@ export interface CohortSummary {
 export function summarizeCohort(
   cohort: Cohort,
   split?: { readonly [set: string]: readonly string[] },
+  dropped: readonly DroppedSliceRef[] = [],
 ): CohortSummary {
   const predefined = cohort.predefinedSplit;
   const sets = split ??
@@ -54,12 +64,21 @@ export function summarizeCohort(
       slices: cell.slices + (slicesOf.get(patient.id) ?? 0),
     };
   }
+  if (dropped.length > 0) cells.dropped = droppedRow(dropped);
   return {
     splits: Object.keys(cells),
     cells,
     totalPatients: cohort.patients.length,
     totalSlices: cohort.slices.length,
+    droppedSlices: dropped.length,
   };
+}
+
+function droppedRow(dropped: readonly DroppedSliceRef[]): Record<Diagnosis, SummaryCell> {
+  return Object.fromEntries(DIAGNOSES.map((group) => {
+    const of = dropped.filter((d) => d.group === group);
+    return [group, { patients: new Set(of.map((d) => d.patientId)).size, slices: of.length }];
+  })) as Record<Diagnosis, SummaryCell>;
 }
 
 /** A text table: one row per split, `patients/slices` per group, and totals. */
@@ -79,6 +98,9 @@ export function formatCohortSummary(summary: CohortSummary): string {
   return [
     line(header),
     ...rows.map(line),
-    `(patients/slices; ${summary.totalPatients} patients, ${summary.totalSlices} slices in all)`,
+    `(patients/slices; ${summary.totalPatients} patients, ${summary.totalSlices} slices in all` +
+    (summary.droppedSlices > 0
+      ? `; ${summary.droppedSlices} slices dropped by the data checks, not counted above)`
+      : ")"),
   ].join("\n");
 }

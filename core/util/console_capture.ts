@@ -1,0 +1,31 @@
+/**
+ * While a step runs, what plugins and libraries print with `console.*` (progress chatter,
+ * warnings, banners) goes to the step's log file instead of the terminal, where only
+ * camprior's own messages appear. camprior's loggers write through the original console.
+ *
+ * @module
+ */
+import { format } from "node:util";
+import type { Logger } from "./logger.ts";
+
+const METHODS = ["log", "info", "debug", "warn", "error"] as const;
+
+/** The console as it was when camprior loaded: for camprior's own terminal output. */
+export const terminal = {
+  log: console.log.bind(console),
+  error: console.error.bind(console),
+};
+
+/** Runs `fn` with `console.log/info/debug/warn/error` written to `sink` (one line per call). */
+export async function withConsoleTo<T>(sink: Logger, fn: () => Promise<T>): Promise<T> {
+  const saved = METHODS.map((name) => console[name]);
+  for (const name of METHODS) {
+    const write = name === "warn" || name === "error" ? sink.warn : sink.info;
+    console[name] = (...args: unknown[]) => write(`[console.${name}] ${format(...args)}`);
+  }
+  try {
+    return await fn();
+  } finally {
+    METHODS.forEach((name, i) => console[name] = saved[i]);
+  }
+}
