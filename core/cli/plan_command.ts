@@ -33,13 +33,15 @@ export async function planCommand(
 ): Promise<number> {
   const backend = await pickBackendName(experiment.backend, registry);
   const graph = planSteps(experiment, registry, backend);
-  await checkFinishedSplits(graph, registry, storeOf(outDir), backend);
   if (options.json) {
+    await checkFinishedSplits(graph, registry, storeOf(outDir), backend);
     const lines = await planStatus(graph, storeOf(outDir));
     console.log(JSON.stringify(planJson(experiment.name, backend, outDir, graph, lines), null, 2));
     return 0;
   }
   const estimate = options.estimate ? await estimateOf(experiment, outDir, registry, options) : "";
+  // The estimate prepares the data, so the split checks can run even on a fresh folder.
+  await checkFinishedSplits(graph, registry, storeOf(outDir), backend);
   console.log(`${experiment.name}: backend ${backend}, results in ${outDir}`);
   console.log(formatPlan(await planStatus(graph, storeOf(outDir))));
   if (estimate) console.log(`\n${estimate}`);

@@ -16,7 +16,7 @@ import type { ArtifactStore } from "./artifact_store.ts";
 import { loadData } from "../steps/data/data_step.ts";
 import type { StepEnv } from "../steps/env.ts";
 import { loadSplit, sampledPatients } from "../steps/split/split_step.ts";
-import type { PatientSplit } from "../steps/split/split.ts";
+import { type PatientSplit, resolveSplit } from "../steps/split/split.ts";
 import { ConfigError } from "../util/errors.ts";
 
 /** How each split's cells (and sampled classifiers) draw their patients, by split step id and size. */
@@ -73,8 +73,8 @@ export function splitProblems(
 }
 
 /**
- * For `plan`: checks the splits when their data and split steps are already finished in
- * `store` (verified); does nothing otherwise (`run` checks them before training).
+ * For `plan`: checks the splits when the data step is already finished in `store`
+ * (verified); does nothing otherwise (`run` checks them before training).
  */
 export async function checkFinishedSplits(
   graph: StepGraph,
@@ -83,8 +83,7 @@ export async function checkFinishedSplits(
   backend: string,
 ): Promise<void> {
   for (const step of graph.steps) {
-    if (step.kind !== "data" && step.kind !== "split") continue;
-    if ((await store.verify(step.id)).status !== "ok") return;
+    if (step.kind === "data" && (await store.verify(step.id)).status !== "ok") return;
   }
   const env: StepEnv = {
     registry,
@@ -100,8 +99,8 @@ export async function checkFinishedSplits(
 }
 
 /**
- * Checks every split of the graph (their data and split steps must be finished); throws a
- * {@linkcode ConfigError} listing each problem.
+ * Checks every split of the graph (its data step must be finished; a split not stored yet is
+ * computed here, without storing it); throws a {@linkcode ConfigError} listing each problem.
  */
 export async function checkSplits(env: StepEnv, graph: StepGraph): Promise<void> {
   const sizes = samplings(graph);
@@ -109,7 +108,10 @@ export async function checkSplits(env: StepEnv, graph: StepGraph): Promise<void>
   for (const step of graph.steps) {
     if (step.kind !== "split") continue;
     const data = await loadData(env, step.settings.data);
-    const split = await loadSplit(env, step.id);
+    const stored = (await env.store.verify(step.id)).status === "ok";
+    const split = stored
+      ? await loadSplit(env, step.id)
+      : resolveSplit(data, step.settings.split, step.settings.seed);
     const bySize = sizes.get(step.id) ?? new Map<number, Sampling>();
     const labelledAt = (size: number) => {
       try {
