@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { withConsoleTo } from "../core/util/console_capture.ts";
+import { terminal, withConsoleTo } from "../core/util/console_capture.ts";
 import { memoryLogger } from "../core/util/logger.ts";
 import { ROOT, runCli, tinyExperiment, writeExperiment } from "./helpers/cli_process.ts";
 
@@ -23,6 +23,24 @@ Deno.test("withConsoleTo: console.* goes to the sink while fn runs, then is rest
   assert.equal(console.log, original);
   await assert.rejects(withConsoleTo(sink, () => Promise.reject(new Error("x"))));
   assert.equal(console.log, original, "restored after a failure too");
+});
+
+Deno.test("terminal: camprior's own output reaches the console outside the capture", async () => {
+  const seen: string[] = [];
+  const original = console.error;
+  console.error = (...args: unknown[]) => seen.push(args.join(" "));
+  try {
+    terminal.error("before");
+    await withConsoleTo(memoryLogger(), () => {
+      console.error("captured");
+      terminal.error("during");
+      return Promise.resolve();
+    });
+    terminal.error("after");
+  } finally {
+    console.error = original;
+  }
+  assert.deepEqual(seen, ["before", "during", "after"]);
 });
 
 const NOISY = `

@@ -10,15 +10,20 @@ import type { Logger } from "./logger.ts";
 
 const METHODS = ["log", "info", "debug", "warn", "error"] as const;
 
-/** The console as it was when camprior loaded: for camprior's own terminal output. */
+/** The console methods in place before the running capture, if one runs. */
+let outside: { log: typeof console.log; error: typeof console.error } | undefined;
+
+/** For camprior's own terminal output: the console as it is outside any step's capture. */
 export const terminal = {
-  log: console.log.bind(console),
-  error: console.error.bind(console),
+  log: (...args: unknown[]) => (outside?.log ?? console.log)(...args),
+  error: (...args: unknown[]) => (outside?.error ?? console.error)(...args),
 };
 
 /** Runs `fn` with `console.log/info/debug/warn/error` written to `sink` (one line per call). */
 export async function withConsoleTo<T>(sink: Logger, fn: () => Promise<T>): Promise<T> {
   const saved = METHODS.map((name) => console[name]);
+  const previous = outside;
+  outside ??= { log: console.log, error: console.error };
   for (const name of METHODS) {
     const write = name === "warn" || name === "error" ? sink.warn : sink.info;
     console[name] = (...args: unknown[]) => write(`[console.${name}] ${format(...args)}`);
@@ -27,5 +32,6 @@ export async function withConsoleTo<T>(sink: Logger, fn: () => Promise<T>): Prom
     return await fn();
   } finally {
     METHODS.forEach((name, i) => console[name] = saved[i]);
+    outside = previous;
   }
 }
