@@ -80,7 +80,9 @@ export async function estimatePlan(
   options: { readonly fresh?: boolean } = {},
 ): Promise<PlanEstimate> {
   const data = dataStepOf(graph);
-  if (!(await env.store.has(data.id))) {
+  const check = await env.store.verify(data.id);
+  if (check.status !== "ok") {
+    if (check.status === "damaged") await env.store.quarantine(data.id);
     env.log.info(`preparing the data to count its slices (the run reuses it): ${data.label}`);
     await runStep(env, data);
   }
@@ -165,7 +167,7 @@ export async function cachedStepEstimate(
   env: StepEnv,
   graph: StepGraph,
 ): Promise<StepEstimate | undefined> {
-  if (!(await env.store.has(dataStepOf(graph).id))) return undefined;
+  if ((await env.store.verify(dataStepOf(graph).id)).status !== "ok") return undefined;
   const counts = await cohortCounts(env, graph);
   const calibration = await Calibration.open(env.backend);
   const dataTime = await dataSeconds(env, graph);

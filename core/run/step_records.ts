@@ -7,7 +7,7 @@
 import { join } from "node:path";
 import type { Step } from "../plan/step.ts";
 import type { StepFailure } from "../plugin/executor.ts";
-import type { StepEnv } from "../steps/env.ts";
+import { forget, type StepEnv } from "../steps/env.ts";
 import { runStep } from "../steps/run_step.ts";
 import { writeTextAtomic } from "../util/atomic_write.ts";
 import { withConsoleTo } from "../util/console_capture.ts";
@@ -28,16 +28,19 @@ export function failurePath(outDir: string, id: string): string {
 /**
  * Runs `step` (its dependencies finished) with its own log file, clearing an old failure
  * record when it succeeds and writing one when it fails (not when interrupted). What plugins
- * print meanwhile goes to the step log. A filesystem error every later step would hit too
+ * print meanwhile goes to the step log. What this process had loaded of the step's artifact
+ * (an older, replaced one) is forgotten. A filesystem error every later step would hit too
  * (read-only, full, forbidden) is thrown as one line naming the path, not recorded.
  */
 export async function runRecorded(env: StepEnv, step: Step): Promise<void> {
   const stepLog = fileLogger(stepLogPath(env.outDir, step.id));
   stepLog.info(`start ${step.label}`);
+  forget(env, step.id); // what this process loaded of an older artifact of this step
   try {
     const stepEnv = { ...env, log: teeLogger(env.log, stepLog), stepLog };
     await withConsoleTo(stepLog, () => runStep(stepEnv, step));
     stepLog.info("finished");
+    forget(env, step.id);
     await Deno.remove(failurePath(env.outDir, step.id)).catch(() => {});
   } catch (error) {
     if (error instanceof InterruptedError) stepLog.warn("interrupted");

@@ -29,6 +29,11 @@ export interface StepEnv {
   readonly memo: Map<string, unknown>;
 }
 
+/** Forgets what was loaded of an artifact (it was replaced or moved aside). */
+export function forget(env: StepEnv, id: string): void {
+  for (const key of env.memo.keys()) if (key.startsWith(id)) env.memo.delete(key);
+}
+
 /** Loads an artifact once per run. */
 export async function memoized<T>(env: StepEnv, key: string, load: () => Promise<T>): Promise<T> {
   if (!env.memo.has(key)) env.memo.set(key, await load());
