@@ -183,7 +183,10 @@ slurmTest(
         const [, count, list] = result.stderr.match(undone)!;
         const ids = list.split(", ");
         assert.equal(ids.length, Number(count));
-        assert.ok(ids.length >= 2, "classifier and cam of seed 2 went first (splits run in the run)");
+        assert.ok(
+          ids.length >= 2,
+          "classifier and cam of seed 2 went first (splits run in the run)",
+        );
         const queue = await scheduler.queue(ids);
         assert.ok([...queue.values()].every((s) => !["PENDING", "RUNNING"].includes(s.state)));
         const now = await finishTimes(out);
