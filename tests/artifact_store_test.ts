@@ -129,3 +129,15 @@ Deno.test("removeLeftovers removes temporary folders of dead writers on this hos
   const left = [...Deno.readDirSync(store.root)].map((e) => e.name).sort();
   assert.deepEqual(left, [live, remote, "data-1"].sort());
 });
+
+Deno.test("verifiedDir: what loaders read through; a damaged artifact is an error naming the file", async () => {
+  const store = await storeWithArtifact();
+  assert.equal(await store.verifiedDir("data-1"), store.dir("data-1"));
+  const fresh = new ArtifactStore(store.root);
+  await flipBytes(join(store.dir("data-1"), "images.f32"), 0, 1);
+  await assert.rejects(
+    fresh.verifiedDir("data-1"),
+    /artifact data t \(data-1\) is damaged: images\.f32: checksum mismatch/,
+  );
+  await assert.rejects(fresh.verifiedDir("cam-9"), /artifact cam-9 is not finished/);
+});

@@ -91,10 +91,12 @@ export async function findCell(run: StoredRun, spec: string): Promise<SegmenterS
       `--cell ${spec}: no such cell${didYouMean(spec, names)}; cells: ${names.join(", ")}`,
     );
   }
-  if (!(await run.env.store.has(cell.id))) {
+  const check = await run.env.store.verify(cell.id);
+  if (check.status === "missing") {
     throw new ConfigError(
       `cell ${cellName(cell)} is not finished in ${run.outDir} (run the experiment first)`,
     );
   }
+  await run.env.store.verifiedDir(cell.id); // a damaged cell is an error naming the file
   return cell;
 }

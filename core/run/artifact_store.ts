@@ -111,6 +111,22 @@ export class ArtifactStore {
     return check;
   }
 
+  /**
+   * The folder of an artifact after verifying it (once per store): what every loader reads
+   * through. A missing or damaged artifact is an error naming it (and the file at fault).
+   */
+  async verifiedDir(id: string): Promise<string> {
+    const check = await this.verify(id);
+    if (check.status === "ok") return this.dir(id);
+    if (check.status === "missing") {
+      throw new CampriorError(`artifact ${id} is not finished (no ${MANIFEST} in ${this.dir(id)})`);
+    }
+    throw new CampriorError(
+      `artifact ${check.label ?? id} (${id}) is damaged: ${check.file}: ${check.problem}; ` +
+        `a run computes it again`,
+    );
+  }
+
   /** Moves a damaged artifact aside (into `.damaged/`); returns where it went. */
   async quarantine(id: string): Promise<string> {
     this.#verified.delete(id);

@@ -151,6 +151,6 @@ export async function runClassifierStep(env: StepEnv, step: ClassifierStep): Pro
 }
 
 /** Loads a trained classifier from its step's checkpoint; the caller disposes `network.model`. */
-export function loadClassifier(env: StepEnv, id: string): Promise<ClassifierNetwork> {
-  return loadClassifierCheckpoint(env.store.dir(id));
+export async function loadClassifier(env: StepEnv, id: string): Promise<ClassifierNetwork> {
+  return await loadClassifierCheckpoint(await env.store.verifiedDir(id));
 }

@@ -83,7 +83,7 @@ function reportDropped(
 /** Reads the data artifact (once per run). */
 export function loadData(env: StepEnv, id: string): Promise<DataArtifact> {
   return memoized(env, id, async () => {
-    const dir = env.store.dir(id);
+    const dir = await env.store.verifiedDir(id);
     const index = await readJson<DataIndex>(join(dir, "index.json"));
     const prepared: PreparedSlices = {
       size: index.size,

@@ -46,7 +46,7 @@ export async function loadRandomisation(
   id: string,
 ): Promise<{ slices: number; spearman: number; ssim: number } | undefined> {
   try {
-    return await readJson(join(env.store.dir(id), "randomisation.json"));
+    return await readJson(join(await env.store.verifiedDir(id), "randomisation.json"));
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return undefined;
     throw error;
@@ -55,5 +55,5 @@ export async function loadRandomisation(
 
 /** Reads the maps of a source or prior step (once per run), one per slice. */
 export function loadMaps(env: StepEnv, id: string): Promise<Float32Array> {
-  return memoized(env, id, () => readMaps(env.store.dir(id)));
+  return memoized(env, id, async () => readMaps(await env.store.verifiedDir(id)));
 }

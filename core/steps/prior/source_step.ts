@@ -156,7 +156,8 @@ export async function sourceMapsFor(
     return maps;
   };
   if (settings.labels) {
-    const map = await readFloat32(join(env.store.dir(step.id), "map.f32")).catch(() => {
+    const dir = await env.store.verifiedDir(step.id);
+    const map = await readFloat32(join(dir, "map.f32")).catch(() => {
       throw new CampriorError(
         `${step.label}: prior source "${settings.source.plugin}" learned per-slice maps from ` +
           `the labelled patients; they cannot be made for new slices`,

@@ -183,15 +183,15 @@ export async function runSegmenterStep(env: StepEnv, step: SegmenterStep): Promi
 
 /** The metrics of a finished cell. */
 export async function loadCellMetrics(env: StepEnv, id: string): Promise<CellMetrics> {
-  return await readJson<CellMetrics>(join(env.store.dir(id), "metrics.json"));
+  return await readJson<CellMetrics>(join(await env.store.verifiedDir(id), "metrics.json"));
 }
 
 /** The trained network of a finished cell (its tfjs checkpoint); the caller disposes it. */
-export function loadSegmenter(env: StepEnv, id: string): Promise<tfl.LayersModel> {
-  return loadCheckpoint(env.store.dir(id));
+export async function loadSegmenter(env: StepEnv, id: string): Promise<tfl.LayersModel> {
+  return await loadCheckpoint(await env.store.verifiedDir(id));
 }
 
 /** The test-set predictions of a finished cell, aligned with the test patients' slices. */
-export function loadPredictions(env: StepEnv, id: string): Promise<Uint8Array> {
-  return readUint8(join(env.store.dir(id), "predictions.u8"));
+export async function loadPredictions(env: StepEnv, id: string): Promise<Uint8Array> {
+  return await readUint8(join(await env.store.verifiedDir(id), "predictions.u8"));
 }

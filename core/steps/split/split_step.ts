@@ -25,7 +25,7 @@ export function loadSplit(env: StepEnv, id: string): Promise<PatientSplit> {
   return memoized(
     env,
     id,
-    () => readJson<PatientSplit>(join(env.store.dir(id), "split.json")),
+    async () => readJson<PatientSplit>(join(await env.store.verifiedDir(id), "split.json")),
   );
 }
 
