@@ -220,7 +220,9 @@ Deno.test("slurm: a dry run prints the scripts and submits nothing (needs no Slu
   const jobs = Number(result.stdout.match(head)![1]);
   assert.equal(result.stdout.match(/^#!\/bin\/bash$/gm)?.length, jobs);
   assert.equal(result.stdout.match(/^#SBATCH --array=0-1$/gm)?.length, 2, "2 arrays of 2 cells");
-  assert.match(result.stdout, /--dependency=afterok:<job of data-\w+>:<job of split-\w+>:<job/);
+  assert.match(result.stdout, /^# data and split steps run in this process first/m);
+  assert.match(result.stdout, /--dependency=afterok:<job of \w+-\w+>/);
+  assert.doesNotMatch(result.stdout, /<job of (data|split)-/, "the run does those itself");
   assert.match(result.stdout, / step '\S+\/<submission>\/experiment.json' "\$STEP" --out /);
   await assert.rejects(Deno.stat(out), Deno.errors.NotFound);
   await Deno.remove(dir, { recursive: true });

@@ -38,6 +38,7 @@ export async function runCommand(input: RunCommandInput, registry: Registry): Pr
   if (input.dryRun) {
     const signal = new AbortController().signal;
     const options = { outDir, signal, source, log: consoleLogger, progress: silentProgress };
+    console.log("# data and split steps run in this process first, then the split checks");
     console.log(await dryRunExperiment(experiment, registry, options));
     return 0;
   }

@@ -6,7 +6,12 @@
  * @module
  */
 import { format } from "node:util";
-import type { Logger } from "./logger.ts";
+
+/** Where captured lines go (a step's `Logger`; structural, as `logger.ts` imports this file). */
+export interface LineSink {
+  info(message: string): void;
+  warn(message: string): void;
+}
 
 const METHODS = ["log", "info", "debug", "warn", "error"] as const;
 
@@ -20,7 +25,7 @@ export const terminal = {
 };
 
 /** Runs `fn` with `console.log/info/debug/warn/error` written to `sink` (one line per call). */
-export async function withConsoleTo<T>(sink: Logger, fn: () => Promise<T>): Promise<T> {
+export async function withConsoleTo<T>(sink: LineSink, fn: () => Promise<T>): Promise<T> {
   const saved = METHODS.map((name) => console[name]);
   const previous = outside;
   outside ??= { log: console.log, error: console.error };
