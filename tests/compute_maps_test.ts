@@ -63,10 +63,10 @@ async function runWith(priors: Record<string, unknown>) {
   return { out, summary };
 }
 
-Deno.test("an XAI plugin returning NaN maps fails its cam step by name; nothing is stored", async () => {
+Deno.test("an XAI plugin returning NaN maps fails its source step by name; nothing is stored", async () => {
   const { out, summary } = await runWith({ P: { xai: { plugin: "nan-cam" } } });
-  const cam = summary.graph.steps.find((s) => s.kind === "cam")!;
-  assert.ok(!(await finished(out, cam.id)), "no cam artifact");
+  const cam = summary.graph.steps.find((s) => s.kind === "source")!;
+  assert.ok(!(await finished(out, cam.id)), "no source artifact");
   assert.equal(summary.failed.length, 1);
   assert.match(
     summary.failed[0].error!,
@@ -78,7 +78,7 @@ Deno.test("an XAI plugin returning NaN maps fails its cam step by name; nothing 
 Deno.test("a post-processor returning Inf fails its prior step by name; nothing is stored", async () => {
   const { out, summary } = await runWith({ P: { postprocess: [{ plugin: "nan-post" }] } });
   const prior = summary.graph.steps.find((s) => s.kind === "prior")!;
-  const cam = summary.graph.steps.find((s) => s.kind === "cam")!;
+  const cam = summary.graph.steps.find((s) => s.kind === "source")!;
   assert.ok(!(await finished(out, prior.id)), "no prior artifact");
   assert.ok(await finished(out, cam.id), "the cam step is fine");
   assert.match(

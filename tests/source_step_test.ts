@@ -140,7 +140,7 @@ Deno.test("sources: the population prior is the mean heart mask of the labelled 
 
 Deno.test("sources: the report gives every source's quality vs the heart at threshold 0.5", async () => {
   const rows = JSON.parse(
-    await Deno.readTextFile(join(summary.reportDir, "prior_quality.json")),
+    await Deno.readTextFile(join(summary.reportDir!, "prior_quality.json")),
   ) as {
     prior: string;
     source: string;
