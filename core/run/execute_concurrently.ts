@@ -10,6 +10,7 @@
  */
 import type { Step } from "../plan/step.ts";
 import { unfinishedSteps } from "../plan/unfinished_steps.ts";
+import { warnProblems } from "./artifact_review.ts";
 import type { ExecutionRequest, ExecutionSummary, StepFailure } from "../plugin/executor.ts";
 import { CampriorError, InterruptedError } from "../util/errors.ts";
 
@@ -45,7 +46,11 @@ export async function executeConcurrently(
 ): Promise<ExecutionSummary> {
   const slots = Math.max(1, Math.floor(options.slots));
   const { events, log } = request;
-  const { todo, reused } = await unfinishedSteps(request.graph, request.store);
+  // Damaged or stale artifacts are named and moved aside here; the workers compute them again.
+  const { todo, reused, problems } = await unfinishedSteps(request.graph, request.store, {
+    quarantine: true,
+  });
+  warnProblems(log, problems);
   await events.planned(todo, reused);
   const pending = new Set(todo.map((s) => s.id));
   const waiting = [...todo];
