@@ -82,7 +82,8 @@ Deno.test("run: what a third-party plugin prints goes to its step log, not the t
   assert.doesNotMatch(result.stdout + result.stderr, /NOISY/);
   const logs = [...Deno.readDirSync(join(out, "logs"))].map((e) => e.name);
   const prior = await Deno.readTextFile(
-    join(out, "logs", logs.find((n) => n.startsWith("prior-"))!),
+    // The step's own log, not the pool worker's console output (`<id>.worker.log`).
+    join(out, "logs", logs.find((n) => n.startsWith("prior-") && !n.endsWith(".worker.log"))!),
   );
   assert.match(prior, /\[console\.log\] NOISY-CREATE chatter/);
   assert.match(prior, /warning: \[console\.warn\] NOISY-APPLY deprecated thing/);

@@ -164,7 +164,8 @@ async function workerFailure(
 
 /**
  * Passes on what a finished step reported in its log (`… mean IoU 0.81`, warnings), as the
- * run prints it for steps it runs itself; epoch lines stay in the log.
+ * run prints it for steps it runs itself; epoch lines and what plugins printed (`[console.*]`)
+ * stay in the log.
  */
 async function relaySummary(setup: WorkerSetup, step: Step): Promise<void> {
   const text = await Deno.readTextFile(stepLogPath(setup.outDir, step.id)).catch(() => "");
@@ -172,6 +173,8 @@ async function relaySummary(setup: WorkerSetup, step: Step): Promise<void> {
   const start = lines.findLastIndex((line) => line.startsWith("start "));
   for (const line of lines.slice(start + 1)) {
     if (line === "finished" || /^epoch \d+\/\d+/.test(line)) continue;
+    // What plugins printed stays in the step log, as for steps the run runs itself.
+    if (/^(warning: )?\[console\.\w+\] /.test(line)) continue;
     if (line.startsWith("warning: ")) setup.log.warn(line.slice("warning: ".length));
     else setup.log.info(line);
   }
