@@ -67,10 +67,10 @@ Deno.test("strategy training: fixmatch and a third-party strategy learn from the
   assert.notDeepEqual(dice("1Ch fixmatch"), dice("1Ch supervised"), "the pool changed nothing");
   assert.notDeepEqual(dice("1Ch+POP entropy-min"), dice("1Ch+POP supervised"));
 
-  const csv = await Deno.readTextFile(join(summary.reportDir, "results.csv"));
+  const csv = await Deno.readTextFile(join(summary.reportDir!, "results.csv"));
   assert.match(csv.split("\n")[0], /^recipe,strategy,channels,/);
   assert.match(csv, /\n1Ch\+POP fixmatch,fixmatch,/);
-  const html = await Deno.readTextFile(join(summary.reportDir, "index.html"));
+  const html = await Deno.readTextFile(join(summary.reportDir!, "index.html"));
   assert.match(html, /Validation and test patients never enter the pool/);
   assert.match(html, /<th>1Ch fixmatch<\/th>/);
   await Deno.remove(dir, { recursive: true });
