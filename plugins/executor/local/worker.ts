@@ -62,7 +62,9 @@ function killLiveOnExit() {
 /** The `step` command line of a worker (after `deno`). */
 export function workerArgs(setup: WorkerSetup, id: string): string[] {
   const flags = ["--out", resolve(setup.outDir), "--backend", setup.backend];
-  if (setup.data !== undefined) flags.push("--data", resolve(setup.data));
+  // As given, not resolved: the dataset root is part of the data step's settings (so of its
+  // id), and a worker runs in the run's working directory, where the same path means the same.
+  if (setup.data !== undefined) flags.push("--data", setup.data);
   return [...cliDenoArgs(), "step", setup.experiment, id, ...flags];
 }
 
