@@ -146,16 +146,26 @@ Deno.test("--jobs 2: independent steps overlap, a failure is named, ids as with 
   await Deno.remove(dir, { recursive: true });
 });
 
-Deno.test("Ctrl-C stops every worker: no worker left, nothing half-written counted", async () => {
+/**
+ * A `--jobs 2` run of long cells, once a segmenter runs in a worker; undefined (NOT RUN)
+ * off Linux, where /proc does not list the workers.
+ */
+async function longPooledRun() {
   if (Deno.build.os !== "linux") {
     console.log("NOT RUN: needs Linux /proc to find worker processes");
-    return;
+    return undefined;
   }
-  const dir = await Deno.makeTempDir({ prefix: "pool-int-" });
+  const dir = await Deno.makeTempDir({ prefix: "pool-stop-" });
   const file = await writeExperiment(dir, 400);
   const out = join(dir, "out");
   const child = spawnRun(file, out, "2");
-  const running = await untilSegmenterRuns(out, child);
+  return { dir, out, child, running: await untilSegmenterRuns(out, child) };
+}
+
+Deno.test("Ctrl-C stops every worker: no worker left, nothing half-written counted", async () => {
+  const run = await longPooledRun();
+  if (!run) return;
+  const { dir, out, child, running } = run;
   child.kill("SIGINT");
   const result = await finish(child);
   assert.equal(result.code, 130, result.stderr);
@@ -173,15 +183,9 @@ Deno.test("Ctrl-C stops every worker: no worker left, nothing half-written count
 });
 
 Deno.test("a run killed with SIGKILL: its workers notice and stop by themselves", async () => {
-  if (Deno.build.os !== "linux") {
-    console.log("NOT RUN: needs Linux /proc to find worker processes");
-    return;
-  }
-  const dir = await Deno.makeTempDir({ prefix: "pool-kill-" });
-  const file = await writeExperiment(dir, 400);
-  const out = join(dir, "out");
-  const child = spawnRun(file, out, "2");
-  const running = await untilSegmenterRuns(out, child);
+  const run = await longPooledRun();
+  if (!run) return;
+  const { dir, out, child, running } = run;
   child.kill("SIGKILL");
   await finish(child);
   let left = await processesWith(out);
