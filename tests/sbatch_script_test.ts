@@ -17,6 +17,7 @@ import {
   slurmSettingsSchema,
 } from "../plugins/executor/slurm/settings.ts";
 import { logPath, planJobs } from "../plugins/executor/slurm/jobs.ts";
+import { planSubmission } from "../plugins/executor/slurm/submit.ts";
 import { builtinRegistry } from "../plugins/mod.ts";
 
 const command = {
@@ -241,4 +242,17 @@ Deno.test("squeue and sacct lines are parsed into states", () => {
   });
   assert.equal(states.get("13_1")?.state, "CANCELLED");
   assert.equal(states.size, 3);
+});
+
+Deno.test("a submission passes --data as given and starts its tasks in this directory", () => {
+  const { steps } = graph();
+  const submission = planSubmission(steps, [], {
+    settings: defaultSlurmSettings(),
+    source: { file: "e.json", data: "../shared/data/acdc" },
+    outDir: "out/t",
+    backend: "cpu",
+  }, "/out/slurm/s2");
+  const script = sbatchScript(submission.jobs[0].spec);
+  assert.match(script, / --data \.\.\/shared\/data\/acdc$/m);
+  assert.match(script, new RegExp(`--chdir=${Deno.cwd().replaceAll("/", "\\/")}`));
 });

@@ -60,7 +60,9 @@ export function planSubmission(
     experiment: join(dir, "experiment.json"),
     outDir,
     backend: input.backend,
-    data: input.source.data === undefined ? undefined : resolve(input.source.data),
+    // As given: tasks start in this directory (chdir), and the dataset root is part of the
+    // data step's id, so a resolved path would name steps the plan does not have.
+    data: input.source.data,
   };
   const context = { settings: input.settings, dir, chdir: Deno.cwd(), command };
   const jobs = planJobs(todo, new Set(inFlight.map((r) => r.id)), context);
