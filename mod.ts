@@ -121,6 +121,7 @@ export { storeOf } from "./core/run/run_setup.ts";
 export { failurePath, stepLogPath } from "./core/run/step_records.ts";
 export { executeInOrder } from "./core/run/execute_in_order.ts";
 export { type ConcurrentOptions, executeConcurrently } from "./core/run/execute_concurrently.ts";
+export { relativeWork } from "./core/run/step_work.ts";
 export { POOL_PARENT_ENV } from "./core/run/step_stop.ts";
 export { noStepEvents } from "./core/run/step_events.ts";
 

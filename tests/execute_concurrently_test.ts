@@ -228,3 +228,19 @@ Deno.test("fail-fast stops the other running steps and throws the first failure"
   assert.deepEqual(trace.stopped, ["B"]);
   await Deno.remove(store.root, { recursive: true });
 });
+
+Deno.test("with a priority, the largest ready step starts first (ties in graph order)", async () => {
+  const store = await tempStore();
+  const trace: Trace = { events: [], stopped: [] };
+  const work: Record<string, number> = { B: 1, C: 4, classifier: 2 };
+  await executeConcurrently(request(diamond(), store), {
+    slots: 1,
+    launch: fakeLauncher(store, trace),
+    priority: (s) => work[s.id] ?? 0,
+  });
+  const started = trace.events.filter((e) => e.startsWith("start ")).map((e) => e.slice(6));
+  // After the split, C (4), the classifier (2) and B (1) are ready: largest first; the
+  // cam (0) becomes ready behind B, and A after it.
+  assert.deepEqual(started, ["data", "split", "C", "classifier", "B", "cam", "A"]);
+  await Deno.remove(store.root, { recursive: true });
+});

@@ -1,7 +1,7 @@
 /**
  * Running a graph's unfinished steps several at a time, as the `local` executor's process
  * pool does: a step starts once every step it needs is finished, at most `slots` run at
- * once, in graph order among the ready ones. A failing step is recorded and its dependents
+ * once, the ready ones in graph order, or largest first when a `priority` is given. A failing step is recorded and its dependents
  * skipped while the others go on (unless fail-fast). On Ctrl-C (the request's signal) no new
  * step starts, the running ones are told to stop, and the run ends with
  * {@linkcode InterruptedError} once they have; what finished meanwhile is kept.
@@ -25,6 +25,26 @@ export interface ConcurrentOptions {
    * rejecting with {@linkcode InterruptedError} unless it finished.
    */
   readonly launch: (step: Step, stop: AbortSignal) => Promise<void>;
+  /**
+   * Among the ready steps, the one with the highest priority starts first (ties: graph
+   * order), e.g. {@linkcode relativeWork}; absent: graph order.
+   */
+  readonly priority?: (step: Step) => number;
+}
+
+/** Index in `waiting` of the next step to start: ready, highest priority, earliest. */
+function nextReady(
+  waiting: readonly Step[],
+  pending: ReadonlySet<string>,
+  priority: ((step: Step) => number) | undefined,
+): number {
+  let best = -1;
+  for (let i = 0; i < waiting.length; i++) {
+    if (!waiting[i].deps.every((d) => !pending.has(d))) continue;
+    if (priority === undefined) return i;
+    if (best < 0 || priority(waiting[i]) > priority(waiting[best])) best = i;
+  }
+  return best;
 }
 
 function errorText(error: unknown): string {
@@ -114,7 +134,7 @@ export async function executeConcurrently(
     while (waiting.length > 0 || running.size > 0) {
       await skipBlocked();
       while (!stop.signal.aborted && running.size < slots) {
-        const next = waiting.findIndex((s) => s.deps.every((d) => !pending.has(d)));
+        const next = nextReady(waiting, pending, options.priority);
         if (next < 0) break;
         await launch(waiting.splice(next, 1)[0]);
       }

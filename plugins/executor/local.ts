@@ -18,6 +18,7 @@ import {
   executeInOrder,
   type ExecutionRequest,
   type ExecutionSummary,
+  relativeWork,
   snapshotExperiment,
 } from "../../mod.ts";
 import { type PoolSettings, poolSize } from "./local/pool_size.ts";
@@ -67,5 +68,6 @@ async function executeLocally(
   return await executeConcurrently(request, {
     slots: jobs,
     launch: (step, stop) => runInWorker(setup, step, stop),
+    priority: relativeWork,
   });
 }
