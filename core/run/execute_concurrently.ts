@@ -1,10 +1,11 @@
 /**
  * Running a graph's unfinished steps several at a time, as the `local` executor's process
  * pool does: a step starts once every step it needs is finished, at most `slots` run at
- * once, the ready ones in graph order, or largest first when a `priority` is given. A failing step is recorded and its dependents
- * skipped while the others go on (unless fail-fast). On Ctrl-C (the request's signal) no new
- * step starts, the running ones are told to stop, and the run ends with
- * {@linkcode InterruptedError} once they have; what finished meanwhile is kept.
+ * once, the ready ones in graph order (largest first when a `priority` is given). A failing
+ * step is recorded and its dependents skipped while the others go on (unless fail-fast). On
+ * Ctrl-C (the request's signal) no new step starts, the running ones are told to stop, and
+ * the run ends with {@linkcode InterruptedError} once they have; what finished meanwhile is
+ * kept.
  *
  * @module
  */
@@ -12,7 +13,7 @@ import type { Step } from "../plan/step.ts";
 import { unfinishedSteps } from "../plan/unfinished_steps.ts";
 import { warnProblems } from "./artifact_review.ts";
 import type { ExecutionRequest, ExecutionSummary, StepFailure } from "../plugin/executor.ts";
-import { CampriorError, InterruptedError } from "../util/errors.ts";
+import { errorText, InterruptedError } from "../util/errors.ts";
 
 /** How to run the steps concurrently. */
 export interface ConcurrentOptions {
@@ -45,12 +46,6 @@ function nextReady(
     if (best < 0 || priority(waiting[i]) > priority(waiting[best])) best = i;
   }
   return best;
-}
-
-function errorText(error: unknown): string {
-  return error instanceof CampriorError
-    ? error.message
-    : `${(error as Error).name}: ${(error as Error).message}`;
 }
 
 /** What happened to one launched step. */

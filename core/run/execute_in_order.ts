@@ -8,15 +8,9 @@
  */
 import type { ExecutionRequest, ExecutionSummary, StepFailure } from "../plugin/executor.ts";
 import { unfinishedSteps } from "../plan/unfinished_steps.ts";
-import { CampriorError, InterruptedError } from "../util/errors.ts";
+import { errorText, InterruptedError } from "../util/errors.ts";
 import { isEnvironmentalFsError } from "../util/fs_errors.ts";
 import { warnProblems } from "./artifact_review.ts";
-
-function errorText(error: unknown): string {
-  return error instanceof CampriorError
-    ? error.message
-    : `${(error as Error).name}: ${(error as Error).message}`;
-}
 
 /** How to run, besides the request. */
 export interface InOrderOptions {

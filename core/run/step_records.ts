@@ -11,7 +11,7 @@ import { forget, type StepEnv } from "../steps/env.ts";
 import { runStep } from "../steps/run_step.ts";
 import { writeTextAtomic } from "../util/atomic_write.ts";
 import { withConsoleTo } from "../util/console_capture.ts";
-import { CampriorError, InterruptedError } from "../util/errors.ts";
+import { errorText, InterruptedError } from "../util/errors.ts";
 import { fsError, isEnvironmentalFsError } from "../util/fs_errors.ts";
 import { fileLogger, teeLogger } from "../util/logger.ts";
 
@@ -46,9 +46,7 @@ export async function runRecorded(env: StepEnv, step: Step): Promise<void> {
     if (error instanceof InterruptedError) stepLog.warn("interrupted");
     else if (isEnvironmentalFsError(error)) throw fsError(error, env.outDir);
     else {
-      const message = error instanceof CampriorError
-        ? error.message
-        : `${(error as Error).name}: ${(error as Error).message}`;
+      const message = errorText(error);
       stepLog.warn(`failed: ${message}`);
       const failure: StepFailure = { id: step.id, label: step.label, error: message };
       await writeTextAtomic(failurePath(env.outDir, step.id), JSON.stringify(failure, null, 2));

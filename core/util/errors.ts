@@ -35,3 +35,13 @@ export class InterruptedError extends CampriorError {
 export function throwIfInterrupted(signal: AbortSignal, what: string): void {
   if (signal.aborted) throw new InterruptedError(`interrupted during ${what}`);
 }
+
+/**
+ * How a step's failure is told: a {@linkcode CampriorError}'s own message (written for
+ * people), anything else with its error name in front.
+ */
+export function errorText(error: unknown): string {
+  return error instanceof CampriorError
+    ? error.message
+    : `${(error as Error).name}: ${(error as Error).message}`;
+}
