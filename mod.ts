@@ -79,6 +79,8 @@ export { activateBackend, explainMissingKernel } from "./core/backend/activate.t
 export {
   type FusedSegmentationLoss,
   fusedSegmentationLossOf,
+  type LossTerms,
+  lossTermsOf,
   setFusedSegmentationLoss,
 } from "./core/training/fused_loss.ts";
 

@@ -5,7 +5,8 @@ import { oneHotTargets, segmentationLoss } from "../core/training/losses.ts";
 import type { SegmentationLossName } from "../core/training/losses.ts";
 import { wasmBackendPlugin } from "../plugins/backend/wasm.ts";
 import { restoreStockWasmKernels } from "../plugins/backend/wasm/kernels.ts";
-import { lossTermsOf, overlapCoefficients } from "../plugins/backend/wasm/seg_loss.ts";
+import { overlapCoefficients } from "../plugins/backend/wasm/seg_loss.ts";
+import { lossTermsOf } from "../core/training/fused_loss.ts";
 import {
   againstCpu,
   PARITY_TOLERANCE,

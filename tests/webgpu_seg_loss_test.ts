@@ -5,7 +5,8 @@ import {
   segmentationLoss,
   type SegmentationLossName,
 } from "../core/training/losses.ts";
-import { LOSS_KERNEL, lossTermsOf } from "../plugins/backend/webgpu/seg_loss.ts";
+import { LOSS_KERNEL } from "../plugins/backend/webgpu/seg_loss.ts";
+import { lossTermsOf } from "../core/training/fused_loss.ts";
 import { toTensor } from "./backend_parity.ts";
 import {
   assertMatchesCpu,

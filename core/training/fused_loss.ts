@@ -21,6 +21,25 @@ export type FusedSegmentationLoss = (
   classWeights?: tf.Tensor1D,
 ) => tf.Scalar | undefined;
 
+/** Which terms the loss sums. */
+export interface LossTerms {
+  readonly iou: boolean;
+  readonly dice: boolean;
+  readonly crossentropy: boolean;
+}
+
+/** The terms of a loss name like `iou+crossentropy`, or undefined for unknown or repeated ones. */
+export function lossTermsOf(names: readonly string[]): LossTerms | undefined {
+  const known = ["iou", "dice", "crossentropy"];
+  if (names.length === 0 || names.some((n) => !known.includes(n))) return undefined;
+  if (new Set(names).size !== names.length) return undefined;
+  return {
+    iou: names.includes("iou"),
+    dice: names.includes("dice"),
+    crossentropy: names.includes("crossentropy"),
+  };
+}
+
 const fused = new Map<string, FusedSegmentationLoss>();
 
 /** Makes `loss` the fused segmentation loss of tfjs backend `backend`; undefined removes it. */

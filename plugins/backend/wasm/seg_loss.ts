@@ -13,6 +13,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { Heap } from "./heap.ts";
+import { type LossTerms, lossTermsOf } from "../../../mod.ts";
 
 /** Kernel names of the fused loss (registered for wasm). */
 export const LOSS_KERNEL = "CampriorWasmSegLoss";
@@ -20,13 +21,6 @@ export const LOSS_GRAD_KERNEL = "CampriorWasmSegLossGrad";
 
 /** `EPSILON` of `core/training/losses.ts`. */
 const EPSILON = 1e-6;
-
-/** Which terms the loss sums. */
-export interface LossTerms {
-  readonly iou: boolean;
-  readonly dice: boolean;
-  readonly crossentropy: boolean;
-}
 
 type Inputs = Record<string, tf.TensorInfo | undefined>;
 type Args = Parameters<tf.KernelFunc>[0];
@@ -152,18 +146,6 @@ export function registerLossKernels(): void {
       tf.registerKernel({ kernelName, backendName: "wasm", kernelFunc });
     }
   }
-}
-
-/** The terms of a loss name like `iou+crossentropy`, or undefined for unknown or repeated ones. */
-export function lossTermsOf(names: readonly string[]): LossTerms | undefined {
-  const known = ["iou", "dice", "crossentropy"];
-  if (names.length === 0 || names.some((n) => !known.includes(n))) return undefined;
-  if (new Set(names).size !== names.length) return undefined;
-  return {
-    iou: names.includes("iou"),
-    dice: names.includes("dice"),
-    crossentropy: names.includes("crossentropy"),
-  };
 }
 
 /**

@@ -14,7 +14,8 @@ import type { WebGPUBackend } from "@tensorflow/tfjs-backend-webgpu";
 import { MAX_ELEMENTS } from "./gemm_plan.ts";
 import { kernelCounts } from "./kernel_swap.ts";
 import { groupsFor, runShader } from "./program.ts";
-import { finalizeShader, gradShader, type LossTerms, statsShader } from "./seg_loss_shader.ts";
+import { finalizeShader, gradShader, statsShader } from "./seg_loss_shader.ts";
+import { type LossTerms, lossTermsOf } from "../../../mod.ts";
 
 /** Kernel names of the fused loss (registered for webgpu only). */
 export const LOSS_KERNEL = "CampriorSegLoss";
@@ -105,18 +106,6 @@ export function registerLossKernels(): void {
       tf.registerKernel({ kernelName, backendName: "webgpu", kernelFunc });
     }
   }
-}
-
-/** The terms of a loss name like `iou+crossentropy`, or undefined for unknown ones. */
-export function lossTermsOf(names: readonly string[]): LossTerms | undefined {
-  const known = ["iou", "dice", "crossentropy"];
-  if (names.length === 0 || names.some((n) => !known.includes(n))) return undefined;
-  if (new Set(names).size !== names.length) return undefined;
-  return {
-    iou: names.includes("iou"),
-    dice: names.includes("dice"),
-    crossentropy: names.includes("crossentropy"),
-  };
 }
 
 /** Why the fused loss does not take these inputs, or undefined when it does. */

@@ -13,16 +13,10 @@
  *
  * @module
  */
+import type { LossTerms } from "../../../mod.ts";
 
 /** Matches `EPSILON` of `core/training/losses.ts`. */
 export const LOSS_EPSILON = 1e-6;
-
-/** Which terms the loss sums. */
-export interface LossTerms {
-  readonly iou: boolean;
-  readonly dice: boolean;
-  readonly crossentropy: boolean;
-}
 
 const cls = (classes: number) => Array.from({ length: classes }, (_, c) => c);
 const f32 = (v: number) => (Number.isInteger(v) ? `${v}.0` : `${v}`);
