@@ -12,6 +12,7 @@
  *
  * @module
  */
+import { fileURLToPath } from "node:url";
 import * as tf from "@tensorflow/tfjs-core";
 import type * as tfl from "@tensorflow/tfjs-layers";
 import { parseArgs } from "node:util";
@@ -46,7 +47,10 @@ const NUM_CLASSES = SEGMENTATION_CLASSES.length;
 
 const { values: args } = parseArgs({
   options: {
-    data: { type: "string", default: "/work/shared/data/acdc" },
+    data: {
+      type: "string",
+      default: fileURLToPath(new URL("../../shared/data/acdc", import.meta.url)),
+    },
     strategy: { type: "string", default: "supervised" },
     /** Label of this variant in comparisons (default: the strategy name). */
     tag: { type: "string" },

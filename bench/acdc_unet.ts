@@ -12,6 +12,7 @@
  *
  * @module
  */
+import { fileURLToPath } from "node:url";
 import * as tf from "@tensorflow/tfjs-core";
 import type * as tfl from "@tensorflow/tfjs-layers";
 import { parseArgs } from "node:util";
@@ -39,7 +40,10 @@ const NUM_CLASSES = SEGMENTATION_CLASSES.length;
 
 const { values: args } = parseArgs({
   options: {
-    data: { type: "string", default: "/work/shared/data/acdc" },
+    data: {
+      type: "string",
+      default: fileURLToPath(new URL("../../shared/data/acdc", import.meta.url)),
+    },
     epochs: { type: "string", default: "40" },
     size: { type: "string", default: "64" },
     depth: { type: "string", default: "3" },
