@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
+import * as tfl from "@tensorflow/tfjs-layers";
 import type { SegmenterInstance } from "../core/plugin/plugin.ts";
 import { applySegmenter, logitsModel } from "../core/steps/segmenter/segmenter_output.ts";
 import { unetPlugin } from "../plugins/segmenter/unet.ts";
@@ -11,31 +12,32 @@ await useBackend("wasm");
 
 const spec = { inputShape: [8, 8, 1] as const, numClasses: 4 };
 
-Deno.test("segmenter output: the U-Net gives logits whose softmax is its output", async () => {
-  const before = tf.memory().numTensors;
-  const instance = unetPlugin.create(
-    unetPlugin.options.parse({ depth: 1, filters: 2 }),
-    testContext(),
-  ) as SegmenterInstance;
-  const model = instance.build(spec);
-  assert.equal(logitsModel(model), logitsModel(model), "the logits model is not cached");
-  const x = tf.tensor4d(pattern(64, 2), [1, 8, 8, 1]);
-  const out = applySegmenter(model, x, false);
-  const direct = model.predict(x) as tf.Tensor;
-  assert.ok(out.logits);
-  const [a, b] = [await hostValues(out.probs), await hostValues(direct)];
-  assert.ok(a.every((v, i) => Math.abs(v - b[i]) < 1e-6));
-  tf.dispose([x, out.probs, out.logits, direct]);
-  model.dispose();
-  assert.equal(tf.memory().numTensors, before, "the logits model kept weights alive");
-});
+for (const plugin of [unetPlugin, tinyUnetPlugin]) {
+  Deno.test(`segmenter output: ${plugin.name} gives logits whose softmax is its output`, async () => {
+    const before = tf.memory().numTensors;
+    const instance = plugin.create(
+      plugin.options.parse({ depth: 1, filters: 2 }),
+      testContext(),
+    ) as SegmenterInstance;
+    const model = instance.build(spec);
+    assert.equal(logitsModel(model), logitsModel(model), "the logits model is not cached");
+    const x = tf.tensor4d(pattern(64, 2), [1, 8, 8, 1]);
+    const out = applySegmenter(model, x, false);
+    const direct = model.predict(x) as tf.Tensor;
+    assert.ok(out.logits);
+    const [a, b] = [await hostValues(out.probs), await hostValues(direct)];
+    assert.ok(a.every((v, i) => Math.abs(v - b[i]) < 1e-6));
+    tf.dispose([x, out.probs, out.logits, direct]);
+    model.dispose();
+    assert.equal(tf.memory().numTensors, before, "the logits model kept weights alive");
+  });
+}
 
 Deno.test("segmenter output: a softmax fused into the last convolution gives probabilities only", () => {
-  const instance = tinyUnetPlugin.create(
-    tinyUnetPlugin.options.parse({ depth: 1, filters: 2 }),
-    testContext(),
-  ) as SegmenterInstance;
-  const model = instance.build(spec);
+  const input = tfl.input({ shape: [...spec.inputShape] });
+  const probs = tfl.layers.conv2d({ filters: 4, kernelSize: 1, activation: "softmax" })
+    .apply(input) as tfl.SymbolicTensor;
+  const model = tfl.model({ inputs: input, outputs: probs });
   assert.equal(logitsModel(model), null);
   const x = tf.zeros([1, 8, 8, 1]) as tf.Tensor4D;
   const out = applySegmenter(model, x, true);

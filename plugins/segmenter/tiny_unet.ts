@@ -35,7 +35,7 @@ export const tinyUnetPlugin = definePlugin({
   kind: "segmenter",
   name: "tiny-unet",
   description: "small U-Net (double convs, skip connections, softmax) for quick runs",
-  version: "1",
+  version: "2",
   options,
   create: (opts, ctx) => ({
     build(spec) {
@@ -54,12 +54,17 @@ export const tinyUnetPlugin = definePlugin({
         x = tfl.layers.concatenate().apply([x, skips[level]]) as tfl.SymbolicTensor;
         x = doubleConv(x, opts.filters * 2 ** level, init);
       }
-      const probs = tfl.layers.conv2d({
+      const logits = tfl.layers.conv2d({
         filters: spec.numClasses,
         kernelSize: 1,
-        activation: "softmax",
         kernelInitializer: init(),
       }).apply(x) as tfl.SymbolicTensor;
+      // A separate softmax layer lets training take the logits before it: with the softmax
+      // fused into the convolution, the cross-entropy of saturated probabilities has no
+      // gradient and whole-slice cells stayed at "all background" (version 1).
+      const probs = tfl.layers.activation({ activation: "softmax" }).apply(
+        logits,
+      ) as tfl.SymbolicTensor;
       return tfl.model({ inputs: input, outputs: probs, name: "tiny_unet" });
     },
   }),
