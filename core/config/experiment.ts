@@ -5,56 +5,30 @@
  * @module
  */
 import { dirname, resolve } from "node:path";
-import { type ChannelRecipe, IMAGE_CHANNEL, parseRecipe, priorsOf } from "./channels.ts";
+import { type ChannelRecipe, parseRecipe, priorsOf } from "./channels.ts";
 import { ConfigError } from "../util/errors.ts";
 import {
   type ExperimentFile,
   experimentFileSchema,
   type SegmenterTrainingSettings,
-  type TrainingSettings,
 } from "./experiment_schema.ts";
-import type { PluginKind, PriorNeeds } from "../plugin/plugin.ts";
-import type { ClassifierInput } from "../steps/classifier/classifier_inputs.ts";
-import type { ClassifierTarget } from "../steps/classifier/classifier_targets.ts";
+import type { PluginKind } from "../plugin/plugin.ts";
 import type { Registry } from "../plugin/registry.ts";
 import { formatPath, formatZodIssues } from "../util/zod_format.ts";
 import { applyOverrides, parseOverride } from "./overrides.ts";
+import { type ResolvedStrategy, SUPERVISED } from "./strategies.ts";
+import { type Comparison, resolveComparisons } from "./comparisons.ts";
 import {
-  cellRecipes,
-  type ResolvedStrategy,
-  strategyComparisons,
-  SUPERVISED,
-} from "./strategies.ts";
+  type ResolvedClassifier,
+  type ResolvedPrior,
+  type ResolvedRef,
+  resolvePriors,
+  withSection,
+} from "./resolve_priors.ts";
 
 export type { ResolvedStrategy } from "./strategies.ts";
-
-/** A plugin reference whose options passed the plugin's schema. */
-export interface ResolvedRef {
-  readonly plugin: string;
-  readonly options: Record<string, unknown>;
-}
-
-/** The classifier section, resolved: plugin and options, input, target, training. */
-export interface ResolvedClassifier extends ResolvedRef {
-  readonly input: ClassifierInput;
-  readonly target: ClassifierTarget;
-  readonly trainOn: "all" | "sample";
-  readonly training: TrainingSettings;
-}
-
-/** A named prior, fully resolved. */
-export interface ResolvedPrior {
-  readonly name: string;
-  /** The prior source plugin and its options. */
-  readonly source: ResolvedRef;
-  /** What the source needs (from the plugin). */
-  readonly needs: PriorNeeds;
-  /** With `needs.classifier`: the classifier (the experiment's, or the prior's own). */
-  readonly classifier?: ResolvedClassifier;
-  /** With `needs.classifier`: the saliency method. */
-  readonly xai?: ResolvedRef;
-  readonly postprocess: readonly ResolvedRef[];
-}
+export { type Comparison, defaultComparisons } from "./comparisons.ts";
+export type { ResolvedClassifier, ResolvedPrior, ResolvedRef } from "./resolve_priors.ts";
 
 /** A validated experiment: every reference points at a registered plugin. */
 export interface Experiment {
@@ -83,19 +57,6 @@ export interface Experiment {
   };
   /** The executor plugin that runs the steps; not part of any step id. */
   readonly executor: ResolvedRef;
-}
-
-/** A proposed cell name (recipe, with its strategy when the grid has several) and its baseline. */
-export interface Comparison {
-  readonly proposed: string;
-  readonly baseline: string;
-  /**
-   * Which of the paper's Figure 2 panels the pair belongs to: `same-width` (a recipe with a
-   * prior against the image-only recipe of as many channels, e.g. 1Ch+CAM* vs 2Ch),
-   * `added-prior` (against the same image channels without the prior, e.g. 3Ch+CAM* vs
-   * 3Ch); absent for pairs the experiment file names.
-   */
-  readonly kind?: "same-width" | "added-prior";
 }
 
 /** Changes the command line applies on top of the file. */
@@ -280,78 +241,6 @@ function resolveExperiment(file: ExperimentFile, registry: Registry): Experiment
   };
 }
 
-type RefResolver = (
-  kind: PluginKind,
-  value: { plugin: string; options: unknown },
-  where: string,
-) => ResolvedRef | undefined;
-
-function withSection(ref: ResolvedRef, section: ExperimentFile["classifier"]): ResolvedClassifier {
-  const { input, target, trainOn, training } = section;
-  return { ...ref, input, target, trainOn, training };
-}
-
-/** The experiment's classifier section with a prior's overrides (a new plugin: its options). */
-function classifierSection(
-  file: ExperimentFile,
-  override: ExperimentFile["priors"][string]["classifier"],
-): ExperimentFile["classifier"] {
-  if (!override) return file.classifier;
-  const defined = Object.fromEntries(Object.entries(override).filter(([, v]) => v !== undefined));
-  const options = override.plugin && !override.options ? {} : file.classifier.options;
-  return { ...file.classifier, options, ...defined };
-}
-
-/** The prior's source plugin, from its `source` (old names and forms accepted). */
-function sourceRef(prior: ExperimentFile["priors"][string], where: string) {
-  const plugin = prior.source === "classifier" ? "cam" : prior.source;
-  if (prior.threshold === undefined) return { plugin, options: prior.options };
-  if (plugin !== "population") {
-    throw new ConfigError(`${where}.threshold: only the population source takes a threshold`);
-  }
-  return { plugin, options: { ...prior.options, threshold: prior.threshold } };
-}
-
-function resolvePriors(
-  file: ExperimentFile,
-  registry: Registry,
-  shared: { classifier?: ResolvedClassifier; xai?: ResolvedRef },
-  ref: RefResolver,
-  attempt: <T>(fn: () => T) => T | undefined,
-): Record<string, ResolvedPrior> {
-  const priors: Record<string, ResolvedPrior> = {};
-  for (const [name, prior] of Object.entries(file.priors)) {
-    const where = `priors[${JSON.stringify(name)}]`;
-    const sourceValue = attempt(() => sourceRef(prior, where));
-    const source = sourceValue && ref("prior", sourceValue, `${where}.source`);
-    const postprocess = prior.postprocess.map((p, i) =>
-      ref("postprocess", p, `${where}.postprocess[${i}]`)
-    );
-    if (!source || postprocess.some((p) => p === undefined)) continue;
-    const needs = registry.get("prior", source.plugin).needs ?? {};
-    const resolved = { name, source, needs, postprocess: postprocess as ResolvedRef[] };
-    if (!needs.classifier) {
-      for (const field of ["classifier", "xai"] as const) {
-        if (prior[field] !== undefined) {
-          attempt(() => {
-            throw new ConfigError(
-              `${where}.${field}: the "${source.plugin}" source uses no classifier`,
-            );
-          });
-        }
-      }
-      priors[name] = resolved;
-      continue;
-    }
-    const section = prior.classifier && classifierSection(file, prior.classifier);
-    const own = section && ref("classifier", section, `${where}.classifier`);
-    const classifier = section ? own && withSection(own, section) : shared.classifier;
-    const xai = prior.xai ? ref("xai", prior.xai, `${where}.xai`) : shared.xai;
-    if (classifier && xai) priors[name] = { ...resolved, classifier, xai };
-  }
-  return priors;
-}
-
 /** The `backend` value that picks the best available backend plugin. */
 export const AUTO_BACKEND = "auto";
 
@@ -412,53 +301,6 @@ function resolveRecipe(
     }
   }
   return recipe;
-}
-
-function resolveComparisons(
-  file: ExperimentFile,
-  recipes: readonly (ChannelRecipe | undefined)[],
-  strategies: readonly ResolvedStrategy[],
-): Comparison[] {
-  const known = recipes.filter((r) => r !== undefined);
-  const names = cellRecipes(known, strategies).map((r) => r.name);
-  if (file.report.comparisons) {
-    file.report.comparisons.forEach((pair, i) => {
-      for (const side of ["proposed", "baseline"] as const) {
-        if (!names.includes(pair[side])) {
-          throw new ConfigError(
-            `report.comparisons[${i}].${side}: "${pair[side]}" is not a recipe of the grid ` +
-              `(${names.join(", ")})`,
-          );
-        }
-      }
-    });
-    return file.report.comparisons;
-  }
-  return strategyComparisons(known, strategies, defaultComparisons);
-}
-
-/**
- * The paper's two comparisons of each recipe with priors, where the grid has the baseline:
- * against the image-only recipe of equal width (Figure 2a), and against the recipe with the
- * same image channels and no prior (Figure 2b).
- */
-export function defaultComparisons(recipes: readonly ChannelRecipe[]): Comparison[] {
-  const imageOnly = (count: number) =>
-    recipes.find((r) => priorsOf(r).length === 0 && r.channels.length === count);
-  return recipes.flatMap((recipe): Comparison[] => {
-    if (priorsOf(recipe).length === 0) return [];
-    const images = recipe.channels.filter((c) => c === IMAGE_CHANNEL).length;
-    const sameWidth = imageOnly(recipe.channels.length);
-    const withoutPrior = imageOnly(images);
-    return [
-      ...(sameWidth
-        ? [{ proposed: recipe.name, baseline: sameWidth.name, kind: "same-width" as const }]
-        : []),
-      ...(withoutPrior
-        ? [{ proposed: recipe.name, baseline: withoutPrior.name, kind: "added-prior" as const }]
-        : []),
-    ];
-  });
 }
 
 function assertUnique(values: readonly unknown[], where: string): void {
