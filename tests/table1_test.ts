@@ -53,3 +53,40 @@ Deno.test("table: a collapsed best is never bold; lower HD95 is best", () => {
   assert.deepEqual(table.bold, [1]);
   assert.match(tableMarkdown(table, "T"), /Hausdorff distance in mm/);
 });
+
+Deno.test("table: an HD95 mean that skips undefined pairs is marked † with k of n", () => {
+  const hd = reportMetric("hd95", "px");
+  // 12 test patients × 2 phases × 3 structures = 72 pairs per seed.
+  const results = [1, 2].flatMap((seed) => [
+    cell("A", 100, seed, scores(12, 0.6), { undefinedDistances: seed === 1 ? 3 : 1 }),
+    cell("B", 100, seed, scores(12, 0.6)),
+    cell("A", 50, seed, scores(12, 0.5)),
+    cell("B", 50, seed, scores(12, 0.5)),
+  ]);
+  const table = resultTable(results, hd, new Map());
+  const md = tableMarkdown(table, "Table 2b");
+  const rows = md.split("\n").filter((l) => l.startsWith("| "));
+  assert.match(rows[1], /^\| 100% \| [\d.]+ ± [\d.]+ † \| [\d.]+ ± [\d.]+ \|$/, "A marked, B not");
+  assert.match(rows[2], /^\| 50% \| [\d.]+ ± [\d.]+ \| [\d.]+ ± [\d.]+ \|$/, "no mark at 50%");
+  assert.match(rows[3], /^\| Average \| [\d.]+ † \| [\d.]+ \|$/);
+  assert.match(md, /\n\n† HD95 undefined for k of n volume × structure pairs/);
+  assert.match(md, /summed over the cell's seeds/);
+  assert.match(md, /: 100%, A: 4 of 144; Average, A: 4 of 288\.$/);
+  assert.doesNotMatch(md, /B: \d+ of/, "B has no undefined pair");
+  const html = tableHtml(table, "Table 2b");
+  assert.match(html, /<td>[\d.]+ ± [\d.]+ †<\/td>/);
+  assert.match(html, /<p class="note">† HD95 undefined .*100%, A: 4 of 144; Average, A: 4 of 288/);
+  for (
+    const clean of [
+      resultTable(results, dice, new Map()),
+      resultTable(results.filter((r) => r.recipe === "B"), hd, new Map()),
+    ]
+  ) {
+    assert.doesNotMatch(
+      tableMarkdown(clean, "T"),
+      /†/,
+      "no mark and no note without undefined pairs",
+    );
+    assert.doesNotMatch(tableHtml(clean, "T"), /†|class="note"/);
+  }
+});

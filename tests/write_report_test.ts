@@ -42,6 +42,28 @@ const reportDir = reportOfSmallGrid();
 const readJson = async (dir: string, name: string) =>
   JSON.parse(await Deno.readTextFile(join(dir, name)));
 
+/** Table 2b marks exactly the cells whose seeds have HD95-undefined pairs, with k of n. */
+function assertUndefinedPairsNoted(
+  tables: string,
+  results: {
+    recipe: string;
+    sampleSize: number;
+    volume: { volumes: number; undefinedDistances: number };
+  }[],
+): void {
+  const [table2a, table2b] = [tables.split("Table 2b:")[0], tables.split("Table 2b:")[1]];
+  assert.doesNotMatch(table2a, /†/, "Table 1 and 2a are never marked");
+  const counts = new Map<string, [number, number]>();
+  for (const r of results) {
+    const key = `${r.sampleSize}% \\(\\d+ pts\\), ${r.recipe.replaceAll("+", "\\+")}`;
+    const [k, n] = counts.get(key) ?? [0, 0];
+    counts.set(key, [k + r.volume.undefinedDistances, n + 3 * r.volume.volumes]);
+  }
+  const marked = [...counts].filter(([, [k]]) => k > 0);
+  assert.equal(/† HD95 undefined/.test(table2b), marked.length > 0, "a note only with marks");
+  for (const [key, [k, n]] of marked) assert.match(table2b, new RegExp(`${key}: ${k} of ${n}[;.]`));
+}
+
 Deno.test("report: results and volumes CSVs, both tables, comparisons, flags", async () => {
   const dir = await reportDir;
   const results = await readJson(dir, "results.json");
@@ -61,6 +83,7 @@ Deno.test("report: results and volumes CSVs, both tables, comparisons, flags", a
   assert.match(tables, /Table 2a: Mean Dice over RV, MYO and LV per 3-D volume/);
   assert.match(tables, /Table 2b: 95th-percentile Hausdorff distance in px/);
   assert.match(tables, /\| 100% \(15 pts\) \| .* ± .*\|/);
+  assertUndefinedPairsNoted(tables, results);
   const comparisons = await readJson(dir, "comparisons.json");
   assert.deepEqual(
     comparisons.map((c: { proposed: string; baseline: string; sampleSize: number }) =>

@@ -8,6 +8,7 @@
  */
 import { REPORT_METRICS } from "../config/experiment_schema.ts";
 import type { CellResult } from "../run/results.ts";
+import { undefinedHd95Pairs, type UndefinedPairs } from "./undefined_pairs.ts";
 
 export { REPORT_METRICS };
 
@@ -27,6 +28,8 @@ export interface ReportMetric {
   cellValue(result: CellResult): number | undefined;
   /** Per test patient scores of the cell. */
   patientScores(result: CellResult): Map<string, number>;
+  /** For a value that skips undefined pairs: how many the cell's value skipped, of how many. */
+  undefinedPairs?(result: CellResult): UndefinedPairs | undefined;
 }
 
 const finite = (v: number | undefined) => v !== undefined && Number.isFinite(v) ? v : undefined;
@@ -73,6 +76,7 @@ export function reportMetric(name: ReportMetricName, unit = "mm"): ReportMetric 
         digits: 2,
         cellValue: (r) => finite(r.volume?.meanHd95),
         patientScores: (r) => volumeScores(r, "hd95"),
+        undefinedPairs: undefinedHd95Pairs,
       };
   }
 }

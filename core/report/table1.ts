@@ -8,6 +8,9 @@
  * it beats the runner-up over test patients (paired Wilcoxon p < 0.05 and a bootstrap CI
  * excluding 0). Otherwise nothing in the row is bold.
  *
+ * A value whose mean skips undefined volume × structure pairs (HD95 of a structure missed or
+ * hallucinated) is marked †, and a note under the table says how many of how many.
+ *
  * @module
  */
 import type { CellResult } from "../run/results.ts";
@@ -16,12 +19,21 @@ import { comparePatients, type PatientScores } from "./patient_stats.ts";
 import type { ReportMetric } from "./report_metric.ts";
 import { collapsedKeys } from "./sanity_flags.ts";
 import { mean, meanWithCi } from "./stats.ts";
+import {
+  isMarked,
+  sumPairs,
+  UNDEFINED_MARK,
+  type UndefinedPairs,
+  undefinedPairsNote,
+} from "./undefined_pairs.ts";
 
 /** One table cell: mean over seeds and CI half-width (NaN if fewer than two seeds). */
 export interface TableValue {
   readonly mean: number;
   readonly halfWidth: number;
   readonly seeds: number;
+  /** Pairs the mean skipped, summed over the cell's seeds (metrics that skip; see the note). */
+  readonly undefinedPairs?: UndefinedPairs;
 }
 
 /** Rows (sample sizes, largest first) × columns (recipes, grid order). */
@@ -88,18 +100,20 @@ export function resultTable(
   const recipes = [...new Set(results.map((r) => r.recipe))];
   const sizes = [...new Set(results.map((r) => r.sampleSize))].sort((a, b) => b - a);
   const value = (size: number, recipe: string): TableValue => {
-    const values = results
-      .filter((r) => r.sampleSize === size && r.recipe === recipe && r.status === "done")
-      .flatMap((r) => metric.cellValue(r) ?? []);
+    const done = results
+      .filter((r) => r.sampleSize === size && r.recipe === recipe && r.status === "done");
+    const values = done.flatMap((r) => metric.cellValue(r) ?? []);
+    const skipped = withPairs(sumPairs(done.map((r) => metric.undefinedPairs?.(r))));
     return values.length === 0
-      ? { mean: NaN, halfWidth: NaN, seeds: 0 }
-      : { ...meanWithCi(values), seeds: values.length };
+      ? { mean: NaN, halfWidth: NaN, seeds: 0, ...skipped }
+      : { ...meanWithCi(values), seeds: values.length, ...skipped };
   };
   const rows = sizes.map((size) => recipes.map((recipe) => value(size, recipe)));
   const average = recipes.map((_, c) => ({
     mean: mean(rows.map((row) => row[c].mean)),
     halfWidth: NaN,
     seeds: Math.min(...rows.map((row) => row[c].seeds)),
+    ...withPairs(sumPairs(rows.map((row) => row[c].undefinedPairs))),
   }));
   const collapsed = collapsedKeys(results);
   return {
@@ -111,6 +125,24 @@ export function resultTable(
     average,
     bold: sizes.map((size, i) => boldIndex(results, metric, recipes, size, rows[i], collapsed)),
   };
+}
+
+const withPairs = (counts: UndefinedPairs | undefined) => counts ? { undefinedPairs: counts } : {};
+
+/** ` †` after a value whose mean skipped pairs; nothing otherwise. */
+const mark = (v: TableValue) => isMarked(v.undefinedPairs) ? ` ${UNDEFINED_MARK}` : "";
+
+/** The note on the marked values, or undefined when none is marked. */
+function tableNote(table: ResultTable): string | undefined {
+  return undefinedPairsNote(
+    labelledRows(table).flatMap(([label, values]) =>
+      values.flatMap((v, c) =>
+        isMarked(v.undefinedPairs)
+          ? [{ where: `${label}, ${table.recipes[c]}`, counts: v.undefinedPairs }]
+          : []
+      )
+    ),
+  );
 }
 
 function formatValue(v: TableValue, digits: number): string {
@@ -133,21 +165,23 @@ function labelledRows(table: ResultTable): [string, readonly TableValue[], numbe
   ];
 }
 
-/** Markdown rendering, bold as decided. */
+/** Markdown rendering, bold as decided, marks and their note (see the module note). */
 export function tableMarkdown(table: ResultTable, title: string): string {
   const { digits } = table.metric;
   const line = ([label, values, bold]: [string, readonly TableValue[], number]) => {
     const cells = values.map((v, i) =>
-      i === bold ? `**${formatValue(v, digits)}**` : formatValue(v, digits)
+      (i === bold ? `**${formatValue(v, digits)}**` : formatValue(v, digits)) + mark(v)
     );
     return `| ${label} | ${cells.join(" | ")} |`;
   };
+  const note = tableNote(table);
   return [
     `${title}: ${tableCaption(table.metric, hasOneSeed(table))}`,
     "",
     `| sample size | ${table.recipes.join(" | ")} |`,
     `|---|${table.recipes.map(() => "---:").join("|")}|`,
     ...labelledRows(table).map(line),
+    ...(note ? ["", note] : []),
   ].join("\n");
 }
 
@@ -156,17 +190,18 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-/** HTML rendering, bold as decided. */
+/** HTML rendering, bold as decided, marks and their note (see the module note). */
 export function tableHtml(table: ResultTable, title: string): string {
   const { digits } = table.metric;
   const line = ([label, values, bold]: [string, readonly TableValue[], number]) => {
     const cells = values.map((v, i) => {
       const text = escapeHtml(formatValue(v, digits));
-      return `<td>${i === bold ? `<strong>${text}</strong>` : text}</td>`;
+      return `<td>${i === bold ? `<strong>${text}</strong>` : text}${mark(v)}</td>`;
     });
     return `<tr><th>${escapeHtml(label)}</th>${cells.join("")}</tr>`;
   };
   const header = table.recipes.map((r) => `<th>${escapeHtml(r)}</th>`).join("");
+  const note = tableNote(table);
   return [
     `<p class="caption"><b>${escapeHtml(title)}</b>: ${
       escapeHtml(tableCaption(table.metric, hasOneSeed(table)))
@@ -175,5 +210,6 @@ export function tableHtml(table: ResultTable, title: string): string {
     `<thead><tr><th>sample size</th>${header}</tr></thead><tbody>`,
     ...labelledRows(table).map(line),
     "</tbody></table>",
+    ...(note ? [`<p class="note">${escapeHtml(note)}</p>`] : []),
   ].join("\n");
 }

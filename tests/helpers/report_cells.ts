@@ -7,7 +7,13 @@ export function cell(
   sampleSize: number,
   seed: number,
   dice: readonly number[],
-  options: { trainPatients?: number; predictedShare?: number; hd95?: readonly number[] } = {},
+  options: {
+    trainPatients?: number;
+    predictedShare?: number;
+    hd95?: readonly number[];
+    /** Volume × structure pairs without HD95 (of 2 volumes × 3 structures per patient). */
+    undefinedDistances?: number;
+  } = {},
 ): CellResult {
   const patients = dice.map((_, i) => `p${String(i).padStart(3, "0")}`);
   const mean = dice.reduce((a, b) => a + b, 0) / dice.length;
@@ -50,7 +56,7 @@ export function cell(
       assd: [1, 1, 1],
       meanHd95: hd95.reduce((a, b) => a + b, 0) / hd95.length,
       meanAssd: 1,
-      undefinedDistances: 0,
+      undefinedDistances: options.undefinedDistances ?? 0,
       truthForeground: truth,
       predictedForeground: truth * (options.predictedShare ?? 1),
     },
