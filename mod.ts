@@ -125,6 +125,8 @@ export { executeInOrder } from "./core/run/execute_in_order.ts";
 export { type ConcurrentOptions, executeConcurrently } from "./core/run/execute_concurrently.ts";
 export { relativeWork } from "./core/run/step_work.ts";
 export { POOL_PARENT_ENV } from "./core/run/step_stop.ts";
+export { STEP_REPLY_PREFIX, type StepReply } from "./core/run/step_server.ts";
+export { textLines } from "./core/util/text_lines.ts";
 export { noStepEvents } from "./core/run/step_events.ts";
 
 // Experiments: files, runs and their results.

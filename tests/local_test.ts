@@ -89,6 +89,18 @@ async function processesWith(text: string): Promise<number[]> {
   return pids;
 }
 
+/** The pid of the worker that ran each step, from the pool's line in its worker log. */
+async function workerPids(out: string, workerLogs: readonly string[]): Promise<number[]> {
+  const pids: number[] = [];
+  for (const name of workerLogs) {
+    const text = await Deno.readTextFile(join(out, "logs", name));
+    const found = /step \d+ of worker (\d+)/.exec(text);
+    assert.ok(found, `${name} does not say which worker ran it`);
+    pids.push(Number(found[1]));
+  }
+  return pids;
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Waits until some segmenter step has started in a worker (its log has a start line). */
@@ -120,11 +132,15 @@ Deno.test("--jobs 2: independent steps overlap, a failure is named, ids as with 
   assert.match(two.stderr, /failed: 1Ch\+BAD @ 100%.* seed 1: .*always-fails/);
   const failures = await list(join(pooled, "failures"));
   assert.equal(failures.filter((f) => f.startsWith("prior-")).length, 1);
-  // The other cells finished; every step ran in a worker of its own.
+  // The other cells finished; every step ran in a worker.
   const artifacts = (await list(join(pooled, "artifacts"))).filter((n) => !n.startsWith("."));
   assert.equal(artifacts.filter((n) => n.startsWith("segmenter-")).length, 1);
   const workerLogs = (await list(join(pooled, "logs"))).filter((n) => n.endsWith(".worker.log"));
   assert.ok(workerLogs.length >= 4, `worker logs: ${workerLogs.join(", ")}`);
+  // Workers stay for further steps (their backend warm), except the one whose step failed.
+  const pids = await workerPids(pooled, workerLogs);
+  assert.ok(new Set(pids).size < pids.length, `one step per worker: ${pids.join(", ")}`);
+  assert.ok(new Set(pids).size <= 3, `more workers than 2 slots + 1 replaced: ${pids}`);
   // After the split, the classifier and the 1Ch cell need nothing of each other: they ran
   // at the same time (each started before the other finished).
   const byKind = (kind: string) => artifacts.filter((n) => n.startsWith(`${kind}-`));

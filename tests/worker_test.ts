@@ -20,14 +20,14 @@ Deno.test("workerArgs: --data as the run was given it, --out absolute", () => {
     data: "../shared/data/acdc",
     store: {} as ArtifactStore, // not used to build the command line
   };
-  const args = workerArgs(setup, "segmenter-1");
+  const args = workerArgs(setup);
   const flag = (name: string) => args[args.indexOf(name) + 1];
   assert.equal(flag("--data"), "../shared/data/acdc");
   assert.ok(flag("--out").startsWith("/"), `--out ${flag("--out")}`);
   assert.deepEqual(args.slice(args.indexOf("step"), args.indexOf("step") + 3), [
     "step",
     "/tmp/snapshot.json",
-    "segmenter-1",
+    "--serve",
   ]);
 });
 

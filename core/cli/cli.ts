@@ -22,6 +22,7 @@ import { planCommand } from "./plan_command.ts";
 import { runCommand } from "./run_command.ts";
 import { statusText } from "./status_command.ts";
 import { runOneStep } from "../run/step_command.ts";
+import { serveSteps } from "../run/step_server.ts";
 import { stepStop } from "../run/step_stop.ts";
 import { explainCommand, predictCommand } from "./apply_commands.ts";
 import { formatVerifyReport, verifyOutput } from "../run/verify_output.ts";
@@ -179,19 +180,22 @@ async function stepCommand(
   flags: FlagValues,
   registry: Registry,
 ): Promise<number> {
-  if (positionals.length !== 2) {
-    throw new ConfigError("step: usage: step <file> <step-id> [--out <dir>]");
+  if (positionals.length !== (flags.serve ? 1 : 2)) {
+    throw new ConfigError(
+      "step: usage: step <file> <step-id> [--out <dir>], or step <file> --serve",
+    );
   }
   const { experiment, outDir } = await load(positionals[0], flags, registry);
   const stop = stepStop();
   const progress = terminalProgress({ everySeconds: progressEvery(flags) });
+  const options = { outDir, log: consoleLogger, progress, signal: stop.signal };
   try {
-    await runOneStep(experiment, registry, positionals[1], {
-      outDir,
-      log: consoleLogger,
-      progress,
-      signal: stop.signal,
-    });
+    if (flags.serve) {
+      const stdout = Deno.stdout.writable.getWriter();
+      const encoder = new TextEncoder();
+      const reply = (line: string) => stdout.write(encoder.encode(line));
+      await serveSteps(experiment, registry, options, { input: Deno.stdin.readable, reply });
+    } else await runOneStep(experiment, registry, positionals[1], options);
   } finally {
     stop.dispose();
   }

@@ -48,6 +48,11 @@ export const FLAGS = {
     arg: "<seconds>",
     help: "without a terminal: a progress line at least this often (default 60)",
   },
+  serve: {
+    type: "boolean",
+    help: "read step ids from stdin, one per line, and run each in this process, answering " +
+      "on stdout (the local executor's pool workers)",
+  },
   json: { type: "boolean", help: "print the plan as JSON (every step with its settings)" },
   "no-estimate": { type: "boolean", help: "skip the cost estimate (and its calibration)" },
   recalibrate: { type: "boolean", help: "time the networks again instead of using the cache" },

@@ -44,8 +44,9 @@ Progress: bars on a terminal; otherwise a line per step (with the grid's ETA) an
 least every --progress-every seconds during long steps. Each step's epochs are also in
 <out>/logs/<step-id>.log.
 Parallel steps: the local executor runs independent steps in a pool of worker processes
-(\`step\` commands, their output in <out>/logs/<step-id>.worker.log); --jobs sets how many at
-once (default: the cores, as far as memory allows). Ctrl-C stops every worker; finished steps
+(\`step --serve\`: each runs steps one after another and stays warm for the next; a step's
+output is in <out>/logs/<step-id>.worker.log); --jobs sets how many at once (default: the
+cores, as far as memory allows). Ctrl-C stops every worker; finished steps
 are kept, unfinished ones run again next time.
 One run at a time per output folder (<out>/run.lock): another run on it exits naming this one,
 or waits with --wait. Reused artifacts are verified against their checksums first; a damaged
@@ -79,7 +80,7 @@ next run computes those again).`,
     name: "step",
     args: "<file> <step-id>",
     summary: "run one step whose dependencies are finished (Slurm tasks, pool workers)",
-    flags: [...EXPERIMENT_FLAGS, "progress-every"],
+    flags: [...EXPERIMENT_FLAGS, "progress-every", "serve"],
   },
   {
     name: "predict",

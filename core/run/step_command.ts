@@ -27,6 +27,9 @@ export interface StepOptions {
   readonly signal: AbortSignal;
 }
 
+/** Runs one step of an experiment whose backend is started; false when it was already finished. */
+export type StepRunner = (id: string) => Promise<boolean>;
+
 /** Runs step `id` of the experiment; returns false when it was already finished. */
 export async function runOneStep(
   experiment: Experiment,
@@ -34,31 +37,46 @@ export async function runOneStep(
   id: string,
   options: StepOptions,
 ): Promise<boolean> {
+  return await (await openStepRunner(experiment, registry, options))(id);
+}
+
+/**
+ * Starts the backend and plans the experiment once, for running many of its steps in this
+ * process one after another (a pool worker): what the backend compiled for the shapes of one
+ * step (wasm kernels) and the artifacts it loaded serve the next.
+ */
+export async function openStepRunner(
+  experiment: Experiment,
+  registry: Registry,
+  options: StepOptions,
+): Promise<StepRunner> {
   await probeWritable(options.outDir);
   const { backend, graph, env } = await setUpRun(experiment, registry, options);
-  const step = graph.steps.find((s) => s.id === id);
-  if (!step) {
-    throw new ConfigError(
-      `step ${id} is not in the plan of experiment "${experiment.name}" on backend ` +
-        `${backend.name} (was the experiment file changed after the step was submitted?)`,
-    );
-  }
-  const own = await env.store.verify(id);
-  if (own.status === "ok") {
-    options.log.info(`${step.label} (${id}) is already finished`);
-    return false;
-  }
-  if (own.status === "damaged") {
-    const movedTo = await env.store.quarantine(id);
-    options.log.warn(
-      `damaged artifact, computing it again: ${step.label} (${id}): ${own.file}: ` +
-        `${own.problem}; moved to ${movedTo}`,
-    );
-  }
-  await assertDepsFinished(env, graph.steps, step);
-  env.log.info(`${step.label} (${step.id})`);
-  await runRecorded(env, step);
-  return true;
+  return async (id) => {
+    const step = graph.steps.find((s) => s.id === id);
+    if (!step) {
+      throw new ConfigError(
+        `step ${id} is not in the plan of experiment "${experiment.name}" on backend ` +
+          `${backend.name} (was the experiment file changed after the step was submitted?)`,
+      );
+    }
+    const own = await env.store.verify(id);
+    if (own.status === "ok") {
+      options.log.info(`${step.label} (${id}) is already finished`);
+      return false;
+    }
+    if (own.status === "damaged") {
+      const movedTo = await env.store.quarantine(id);
+      options.log.warn(
+        `damaged artifact, computing it again: ${step.label} (${id}): ${own.file}: ` +
+          `${own.problem}; moved to ${movedTo}`,
+      );
+    }
+    await assertDepsFinished(env, graph.steps, step);
+    env.log.info(`${step.label} (${step.id})`);
+    await runRecorded(env, step);
+    return true;
+  };
 }
 
 async function assertDepsFinished(env: StepEnv, steps: readonly Step[], step: Step) {

@@ -2,8 +2,8 @@
  * The `local` executor plugin (the default): runs the unfinished steps on this machine.
  * With one job, one after another in this process; with more (`--jobs N`, default: the
  * cores, as far as memory allows), independent steps at once in a pool of worker processes,
- * each running `experiment step` on one step as a Slurm task does, writing into the same
- * artifact store. A step starts when the steps it needs are finished; Ctrl-C stops every
+ * each running steps as a Slurm task does (`experiment step --serve`, one after another,
+ * staying warm for the next), writing into the same artifact store. A step starts when the steps it needs are finished; Ctrl-C stops every
  * worker, keeping the finished steps.
  *
  * @module
@@ -22,7 +22,7 @@ import {
   snapshotExperiment,
 } from "../../mod.ts";
 import { type PoolSettings, poolSize } from "./local/pool_size.ts";
-import { runInWorker } from "./local/worker.ts";
+import { workerPool } from "./local/worker.ts";
 
 const optionsSchema = z.strictObject({
   jobs: z.union([boundedNumber(1, 1024, true), z.literal("auto")]).default("auto").describe(
@@ -31,7 +31,8 @@ const optionsSchema = z.strictObject({
       "another in this process",
   ),
   memoryPerJob: boundedNumber(64, 1024 * 1024).default(2048).describe(
-    "MiB of memory one job may need, for jobs auto (a 128² U-Net cell peaked at 765 MiB)",
+    "MiB of memory one job may need, for jobs auto (a 128² U-Net cell peaked at 765 MiB); " +
+      "a worker holding more than this after a step is replaced by a fresh one",
   ),
 });
 
@@ -65,9 +66,14 @@ async function executeLocally(
   request.log.info(`local executor: up to ${jobs} steps at once in worker processes (${why})`);
   const { outDir, backend, store, log } = request;
   const setup = { experiment, outDir, backend, data: source.data, store, log };
-  return await executeConcurrently(request, {
-    slots: jobs,
-    launch: (step, stop) => runInWorker(setup, step, stop),
-    priority: relativeWork,
-  });
+  const pool = workerPool(setup, settings.memoryPerJob);
+  try {
+    return await executeConcurrently(request, {
+      slots: jobs,
+      launch: (step, stop) => pool.run(step, stop),
+      priority: relativeWork,
+    });
+  } finally {
+    await pool.close();
+  }
 }

@@ -1,10 +1,12 @@
 /**
- * One worker of the local process pool: `experiment step <snapshot> <id> --out <out>
- * --backend <name>` in a child process, as a Slurm task runs it, writing into the same
- * artifact store. Its console output goes to `<out>/logs/<id>.worker.log` (the step's own
- * log is `<out>/logs/<id>.log`). Stopping the pool sends the worker SIGINT: it discards its
- * unfinished artifact folder and exits 130. Workers run under the run's lock and take none;
- * they watch the run process and stop when it is gone, and the run kills them when it quits.
+ * The local executor's pool of worker processes. A worker is `experiment step <snapshot>
+ * --serve --out <out> --backend <name>`: it runs the steps it is sent one after another, as
+ * a Slurm task runs one, writing into the same artifact store, and stays for the next step,
+ * so the backend's start-up and its compiled kernels are paid once per worker. Each step's
+ * console output goes to `<out>/logs/<id>.worker.log` (its own log is `<out>/logs/<id>.log`).
+ * Stopping the pool sends the busy workers SIGINT: they discard their unfinished artifact
+ * folders and exit 130. Workers run under the run's lock and take none; they watch the run
+ * process and stop when it is gone, and the run kills them when it quits.
  *
  * @module
  */
@@ -20,6 +22,7 @@ import {
   stepLogPath,
 } from "../../../mod.ts";
 import { cliDenoArgs } from "../cli_entry.ts";
+import { StepWorker } from "./step_worker.ts";
 
 /** What every worker of a run starts with. */
 export interface WorkerSetup {
@@ -44,100 +47,111 @@ export function workerLogPath(outDir: string, id: string): string {
 const INTERRUPTED_EXIT = 130;
 
 /** Live workers, killed when this process exits (a second Ctrl-C, an uncaught error). */
-const live = new Set<Deno.ChildProcess>();
+const live = new Set<StepWorker>();
 let unloadHooked = false;
 
 function killLiveOnExit() {
   if (unloadHooked) return;
   unloadHooked = true;
   globalThis.addEventListener("unload", () => {
-    for (const child of live) {
-      try {
-        child.kill("SIGKILL");
-      } catch { /* already gone */ }
-    }
+    for (const worker of live) worker.kill();
   });
 }
 
-/** The `step` command line of a worker (after `deno`). */
-export function workerArgs(setup: WorkerSetup, id: string): string[] {
-  const flags = ["--out", resolve(setup.outDir), "--backend", setup.backend];
+/** The command line of a worker (after `deno`): `step <snapshot> --serve …`. */
+export function workerArgs(setup: WorkerSetup): string[] {
+  const flags = ["--serve", "--out", resolve(setup.outDir), "--backend", setup.backend];
   // As given, not resolved: the dataset root is part of the data step's settings (so of its
   // id), and a worker runs in the run's working directory, where the same path means the same.
   if (setup.data !== undefined) flags.push("--data", setup.data);
-  return [...cliDenoArgs(), "step", setup.experiment, id, ...flags];
+  return [...cliDenoArgs(), "step", setup.experiment, ...flags];
+}
+
+/** A pool of worker processes, each running steps one after another. */
+export interface WorkerPool {
+  /**
+   * Runs `step` in an idle worker, or a new one; resolves when its artifact is in the store.
+   * Rejects with {@linkcode InterruptedError} when stopped through `stop`, otherwise with
+   * the step's failure (or the worker's exit code and last output lines) naming the step.
+   */
+  run(step: Step, stop: AbortSignal): Promise<void>;
+  /** Ends the idle workers; resolves when they have exited. */
+  close(): Promise<void>;
 }
 
 /**
- * Runs `step` in a worker process; resolves when its artifact is in the store. Rejects with
- * {@linkcode InterruptedError} when stopped through `stop`, otherwise with the step's
- * recorded failure (or the worker's exit code and last output lines) naming the step.
+ * A pool whose workers stay for the next step, unless a step failed in one or it holds more
+ * than `retireAboveMiB` of memory afterwards (loaded maps, a grown wasm heap).
  */
-export async function runInWorker(
+export function workerPool(setup: WorkerSetup, retireAboveMiB: number): WorkerPool {
+  const idle: StepWorker[] = [];
+  const retire = async (worker: StepWorker) => {
+    await worker.close();
+    live.delete(worker);
+  };
+  return {
+    run: async (step, stop) => {
+      const logPath = workerLogPath(setup.outDir, step.id);
+      await Deno.mkdir(dirname(logPath), { recursive: true });
+      const worker = idle.pop() ?? startWorker(setup, logPath);
+      let rssMiB: number;
+      try {
+        rssMiB = await runIn(worker, setup, step, stop, logPath);
+      } catch (error) {
+        await retire(worker); // after a failure, the next step gets a fresh process
+        throw error;
+      }
+      if (rssMiB <= retireAboveMiB) idle.push(worker);
+      else await retire(worker);
+    },
+    close: async () => {
+      await Promise.all(idle.splice(0).map(retire));
+    },
+  };
+}
+
+function startWorker(setup: WorkerSetup, logPath: string): StepWorker {
+  killLiveOnExit();
+  const env = { [POOL_PARENT_ENV]: String(Deno.pid) };
+  const worker = new StepWorker(workerArgs(setup), env, logPath);
+  live.add(worker);
+  return worker;
+}
+
+/** Runs `step` in `worker`; resolves with the worker's memory afterwards (MiB). */
+async function runIn(
+  worker: StepWorker,
   setup: WorkerSetup,
   step: Step,
   stop: AbortSignal,
-): Promise<void> {
-  const logPath = workerLogPath(setup.outDir, step.id);
-  await Deno.mkdir(dirname(logPath), { recursive: true });
-  const startedAt = Date.now();
-  killLiveOnExit();
-  const { child, output } = spawnLogged(workerArgs(setup, step.id), logPath);
-  live.add(child);
-  const interrupt = () => {
-    try {
-      child.kill("SIGINT");
-    } catch { /* already gone */ }
-  };
+  logPath: string,
+): Promise<number> {
+  const interrupt = () => worker.interrupt();
   stop.addEventListener("abort", interrupt, { once: true });
   if (stop.aborted) interrupt();
+  const startedAt = Date.now();
   try {
-    const [status] = await Promise.all([child.status, output]);
-    if (status.success) {
-      if (await setup.store.has(step.id)) return await relaySummary(setup, step);
+    const reply = await worker.send(step.id, logPath);
+    if (reply === undefined) {
+      const status = await worker.ended();
+      if (stop.aborted && (status.code === INTERRUPTED_EXIT || status.signal !== null)) {
+        throw new InterruptedError(`${step.label} was stopped`);
+      }
+      throw await workerFailure(setup, step, status, startedAt, logPath);
+    }
+    if (reply.status === "failed") {
+      throw new CampriorError(`${reply.error} (log: ${stepLogPath(setup.outDir, step.id)})`);
+    }
+    if (!(await setup.store.has(step.id))) {
       throw new CampriorError(
         `${step.label}: the worker ended without its artifact (log: ${logPath})`,
       );
     }
-    if (stop.aborted && (status.code === INTERRUPTED_EXIT || status.signal !== null)) {
-      throw new InterruptedError(`${step.label} was stopped`);
-    }
-    throw await workerFailure(setup, step, status, startedAt, logPath);
+    await relaySummary(setup, step);
+    return reply.rssMiB;
   } finally {
-    live.delete(child);
     stop.removeEventListener("abort", interrupt);
   }
-}
-
-/**
- * Starts `deno <args>` with its output appended to `logPath`. On POSIX systems a shell
- * redirects it, so the worker never writes into a pipe whose reader may be gone (a killed
- * run); elsewhere this process copies its pipes into the file.
- */
-function spawnLogged(args: string[], logPath: string) {
-  const env = { [POOL_PARENT_ENV]: String(Deno.pid), CAMPRIOR_WORKER_LOG: logPath };
-  if (Deno.build.os !== "windows") {
-    const child = new Deno.Command("/bin/sh", {
-      args: ["-c", 'exec "$0" "$@" >>"$CAMPRIOR_WORKER_LOG" 2>&1', Deno.execPath(), ...args],
-      stdin: "null",
-      stdout: "null",
-      stderr: "null",
-      env,
-    }).spawn();
-    return { child, output: Promise.resolve() };
-  }
-  const child = new Deno.Command(Deno.execPath(), {
-    args,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-    env,
-  }).spawn();
-  const append = () => Deno.open(logPath, { create: true, append: true });
-  const output = Promise.all([append(), append()]).then(([out, err]) =>
-    Promise.all([child.stdout.pipeTo(out.writable), child.stderr.pipeTo(err.writable)])
-  );
-  return { child, output };
 }
 
 /** The step's failure record when this worker wrote one, else its exit and last lines. */
