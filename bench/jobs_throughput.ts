@@ -16,6 +16,7 @@
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { cpuModel, loadAverages, readText } from "../core/util/machine.ts";
+import { median } from "./stats.ts";
 
 const USAGE = `deno task bench:jobs [options]
   --data <dir>     ACDC folder in the SSL4MIS h5 layout (default ../shared/data/acdc)
@@ -23,6 +24,7 @@ const USAGE = `deno task bench:jobs [options]
   --epochs <n>     segmenter epochs per cell (default 10)
   --size <px>      image side (default 64)
   --jobs <list>    pool sizes to compare, first is the baseline (default 1,2)
+  --rounds <n>     repeat the comparison; each round's ratios, then their median (default 1)
   --backend <name> compute backend (default wasm)
   --out <dir>      working folder, emptied first (default out/bench/jobs)`;
 
@@ -34,6 +36,7 @@ interface Options {
   readonly epochs: number;
   readonly size: number;
   readonly jobs: readonly number[];
+  readonly rounds: number;
   readonly backend: string;
   readonly out: string;
 }
@@ -43,7 +46,7 @@ function parse(args: readonly string[]): Options {
     args: [...args],
     strict: true,
     options: Object.fromEntries(
-      ["data", "cells", "epochs", "size", "jobs", "backend", "out"].map((n) => [n, {
+      ["data", "cells", "epochs", "size", "jobs", "rounds", "backend", "out"].map((n) => [n, {
         type: "string",
       }]),
     ),
@@ -61,6 +64,7 @@ function parse(args: readonly string[]): Options {
     epochs: whole("epochs", 10),
     size: whole("size", 64),
     jobs,
+    rounds: whole("rounds", 1),
     backend: values.backend ?? "wasm",
     out: resolve(values.out ?? "out/bench/jobs"),
   };
@@ -132,8 +136,14 @@ async function copyDir(from: string, to: string): Promise<void> {
 }
 
 /** One timed run of the grid with `jobs` workers in a fresh folder. */
-async function timedRun(file: string, options: Options, prepared: string, jobs: number) {
-  const out = join(options.out, `jobs${jobs}`);
+async function timedRun(
+  file: string,
+  options: Options,
+  prepared: string,
+  jobs: number,
+  round: number,
+) {
+  const out = join(options.out, options.rounds > 1 ? `round${round}-jobs${jobs}` : `jobs${jobs}`);
   await copyDir(prepared, join(out, "artifacts"));
   const before = load();
   console.log(`--jobs ${jobs}: load ${showLoad(before)} …`);
@@ -153,7 +163,7 @@ async function timedRun(file: string, options: Options, prepared: string, jobs: 
     `--jobs ${jobs}: ${options.cells} cells in ${seconds.toFixed(1)} s = ` +
       `${cellsPerHour.toFixed(1)} cells/h (load ${showLoad(before)} → ${showLoad(after)})`,
   );
-  return { jobs, seconds, cellsPerHour, load: { before, after } };
+  return { round, jobs, seconds, cellsPerHour, load: { before, after } };
 }
 
 async function main(args: readonly string[]): Promise<void> {
@@ -170,17 +180,30 @@ async function main(args: readonly string[]): Promise<void> {
   );
   const prepared = await prepare(file, options.out, options.backend);
   const runs = [];
-  for (const jobs of options.jobs) runs.push(await timedRun(file, options, prepared, jobs));
-  const base = runs[0];
-  console.log("\njobs  seconds  cells/h  ratio  load before → after");
+  for (let round = 1; round <= options.rounds; round++) {
+    for (const jobs of options.jobs) {
+      runs.push(await timedRun(file, options, prepared, jobs, round));
+    }
+  }
+  console.log("\nround  jobs  seconds  cells/h  ratio  load before → after");
+  const ratios = new Map<number, number[]>();
   for (const r of runs) {
+    const base = runs.find((b) => b.round === r.round && b.jobs === options.jobs[0])!;
+    const ratio = r.cellsPerHour / base.cellsPerHour;
+    ratios.set(r.jobs, [...(ratios.get(r.jobs) ?? []), ratio]);
     console.log(
-      `${String(r.jobs).padStart(4)}  ${r.seconds.toFixed(1).padStart(7)}  ` +
-        `${r.cellsPerHour.toFixed(1).padStart(7)}  ${
-          (r.cellsPerHour / base.cellsPerHour)
-            .toFixed(2).padStart(4)
-        }×  ${showLoad(r.load.before)} → ${showLoad(r.load.after)}`,
+      `${String(r.round).padStart(5)}  ${String(r.jobs).padStart(4)}  ` +
+        `${r.seconds.toFixed(1).padStart(7)}  ${r.cellsPerHour.toFixed(1).padStart(7)}  ` +
+        `${ratio.toFixed(2).padStart(4)}×  ${showLoad(r.load.before)} → ${showLoad(r.load.after)}`,
     );
+  }
+  if (options.rounds > 1) {
+    for (const [jobs, list] of ratios) {
+      console.log(
+        `--jobs ${jobs}: median ratio ${median(list).toFixed(2)}× over ${list.length} rounds ` +
+          `(${list.map((x) => x.toFixed(2)).join(", ")})`,
+      );
+    }
   }
   const report = {
     date: new Date().toISOString(),
