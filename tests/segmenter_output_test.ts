@@ -2,7 +2,12 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
 import type { SegmenterInstance } from "../core/plugin/plugin.ts";
-import { applySegmenter, logitsModel } from "../core/steps/segmenter/segmenter_output.ts";
+import {
+  applySegmenter,
+  logitsModel,
+  warnIfFusedSoftmax,
+} from "../core/steps/segmenter/segmenter_output.ts";
+import { memoryLogger } from "../core/util/logger.ts";
 import { unetPlugin } from "../plugins/segmenter/unet.ts";
 import { tinyUnetPlugin } from "../plugins/segmenter/tiny_unet.ts";
 import { testContext } from "./backend_parity.ts";
@@ -21,6 +26,7 @@ for (const plugin of [unetPlugin, tinyUnetPlugin]) {
     ) as SegmenterInstance;
     const model = instance.build(spec);
     assert.equal(logitsModel(model), logitsModel(model), "the logits model is not cached");
+    assert.equal(warnIfFusedSoftmax(model, plugin.name, memoryLogger()), false);
     const x = tf.tensor4d(pattern(64, 2), [1, 8, 8, 1]);
     const out = applySegmenter(model, x, false);
     const direct = model.predict(x) as tf.Tensor;
@@ -39,6 +45,15 @@ Deno.test("segmenter output: a softmax fused into the last convolution gives pro
     .apply(input) as tfl.SymbolicTensor;
   const model = tfl.model({ inputs: input, outputs: probs });
   assert.equal(logitsModel(model), null);
+  // Training would see probabilities only: the run says so, naming plugin and layer, once.
+  const log = memoryLogger();
+  assert.equal(warnIfFusedSoftmax(model, "fused-net", log), true);
+  assert.equal(warnIfFusedSoftmax(model, "fused-net", log), true);
+  assert.equal(log.lines.length, 1);
+  assert.match(
+    log.lines[0],
+    /^warning: segmenter "fused-net": its last layer \(Conv2D ".+"\) applies the softmax itself/,
+  );
   const x = tf.zeros([1, 8, 8, 1]) as tf.Tensor4D;
   const out = applySegmenter(model, x, true);
   assert.equal(out.logits, undefined);

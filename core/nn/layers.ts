@@ -94,6 +94,16 @@ export function logitsHead(x: Sym, kit: LayerKit, classes: number, rate: number)
     .apply(dropout(pooled, kit, rate)) as Sym;
 }
 
+/**
+ * A segmentation head: a 1×1 convolution to `classes` logits, then a separate softmax layer,
+ * so training can take the logits before it (see `warnIfFusedSoftmax`).
+ */
+export function softmaxHead(x: Sym, classes: number, init: ReturnType<LayerKit["init"]>): Sym {
+  const logits = tfl.layers.conv2d({ filters: classes, kernelSize: 1, kernelInitializer: init })
+    .apply(x) as Sym;
+  return tfl.layers.activation({ activation: "softmax" }).apply(logits) as Sym;
+}
+
 /** Number of channels (last axis) of a symbolic tensor. */
 export function channelsOf(x: Sym): number {
   return x.shape[x.shape.length - 1] ?? 0;

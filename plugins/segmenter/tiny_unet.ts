@@ -6,7 +6,7 @@
  */
 import * as tfl from "@tensorflow/tfjs-layers";
 import { z } from "zod";
-import { definePlugin, seededInitializers } from "../../mod.ts";
+import { definePlugin, seededInitializers, softmaxHead } from "../../mod.ts";
 
 const options = z.strictObject({
   depth: z.number().int().min(1).max(6).default(2)
@@ -54,17 +54,7 @@ export const tinyUnetPlugin = definePlugin({
         x = tfl.layers.concatenate().apply([x, skips[level]]) as tfl.SymbolicTensor;
         x = doubleConv(x, opts.filters * 2 ** level, init);
       }
-      const logits = tfl.layers.conv2d({
-        filters: spec.numClasses,
-        kernelSize: 1,
-        kernelInitializer: init(),
-      }).apply(x) as tfl.SymbolicTensor;
-      // A separate softmax layer lets training take the logits before it: with the softmax
-      // fused into the convolution, the cross-entropy of saturated probabilities has no
-      // gradient and whole-slice cells stayed at "all background" (version 1).
-      const probs = tfl.layers.activation({ activation: "softmax" }).apply(
-        logits,
-      ) as tfl.SymbolicTensor;
+      const probs = softmaxHead(x, spec.numClasses, init());
       return tfl.model({ inputs: input, outputs: probs, name: "tiny_unet" });
     },
   }),

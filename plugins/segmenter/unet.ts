@@ -18,6 +18,7 @@ import {
   type LayerKit,
   layerKit,
   maxPool,
+  softmaxHead,
   type Sym,
 } from "../../mod.ts";
 
@@ -69,14 +70,7 @@ function buildUnet(inputShape: readonly number[], classes: number, opts: Options
     x = tfl.layers.concatenate().apply([upsample(x, filters, opts, kit), skips[level]]) as Sym;
     x = doubleConv(x, filters, kit);
   }
-  const head = tfl.layers.conv2d({
-    filters: classes,
-    kernelSize: 1,
-    kernelInitializer: kit.init(),
-  });
-  const logits = head.apply(x) as Sym;
-  const probs = tfl.layers.activation({ activation: "softmax" }).apply(logits) as Sym;
-  return tfl.model({ inputs: input, outputs: probs, name: "unet" });
+  return tfl.model({ inputs: input, outputs: softmaxHead(x, classes, kit.init()), name: "unet" });
 }
 
 /** The `unet` segmenter plugin. */

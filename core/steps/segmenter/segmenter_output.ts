@@ -8,6 +8,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
 import type { SegmenterOutput } from "../../training/losses.ts";
+import type { Logger } from "../../util/logger.ts";
 
 const LOGITS = new WeakMap<tfl.LayersModel, tfl.LayersModel | null>();
 
@@ -30,6 +31,34 @@ export function logitsModel(model: tfl.LayersModel): tfl.LayersModel | null {
     );
   }
   return LOGITS.get(model)!;
+}
+
+/** The last layer, when it applies a softmax inside itself (e.g. `conv2d` with that activation). */
+function fusedSoftmaxLayer(model: tfl.LayersModel): tfl.layers.Layer | undefined {
+  const last = model.layers[model.layers.length - 1];
+  if (!last || isSoftmaxActivation(last)) return undefined;
+  return last.getConfig().activation === "softmax" ? last : undefined;
+}
+
+const warned = new Set<string>();
+
+/**
+ * Warns (once per plugin and process) when a segmenter fuses its softmax into its last
+ * layer: training then sees only probabilities, and the cross-entropy of saturated ones has
+ * no gradient (`tiny-unet` v1 stayed at "all background" that way). Returns whether it did.
+ */
+export function warnIfFusedSoftmax(model: tfl.LayersModel, plugin: string, log: Logger): boolean {
+  const layer = fusedSoftmaxLayer(model);
+  if (!layer) return false;
+  if (warned.has(plugin)) return true;
+  warned.add(plugin);
+  log.warn(
+    `segmenter "${plugin}": its last layer (${layer.getClassName()} "${layer.name}") applies ` +
+      `the softmax itself, so training sees probabilities, not logits, and cross-entropy ` +
+      `stops learning once they saturate; end the network with a separate softmax layer ` +
+      `(the kit's softmaxHead)`,
+  );
+  return true;
 }
 
 /** Applies `model` (training or inference mode) and returns probabilities and logits. */

@@ -16,6 +16,7 @@ import { augmentBatch, type AugmentSettings, isAugmenting } from "../../training
 import type { SegmentationLoss } from "../../training/losses.ts";
 import type { TrainStep } from "../../training/fit.ts";
 import { strategyStep, type TrainingStrategy, type UnlabelledPool } from "./strategy.ts";
+import { warnIfFusedSoftmax } from "./segmenter_output.ts";
 
 /** Most networks one strategy may build (CPS builds two, a teacher one more). */
 const MAX_NETWORKS = 4;
@@ -68,7 +69,9 @@ export async function startStrategy(run: StrategyRun): Promise<StartedStrategy> 
             `${MAX_NETWORKS} networks (0 to ${MAX_NETWORKS - 1})`,
         );
       }
-      return builders[index].build(run.spec);
+      const model = builders[index].build(run.spec);
+      warnIfFusedSoftmax(model, run.segmenter.plugin, context.log);
+      return model;
     },
     loss: run.loss,
     numClasses: run.spec.numClasses,

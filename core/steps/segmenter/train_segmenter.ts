@@ -19,7 +19,7 @@ import { batchAugmenter } from "../../training/augment.ts";
 import type { BatchLoss, EpochReport, FitResult } from "../../training/fit.ts";
 import { oneHotTargets, type SegmentationLoss, segmentationLoss } from "../../training/losses.ts";
 import type { SegmenterTrainingSettings } from "../../training/settings.ts";
-import { applySegmenter } from "./segmenter_output.ts";
+import { applySegmenter, warnIfFusedSoftmax } from "./segmenter_output.ts";
 import {
   bestLoss,
   type Candidate,
@@ -109,6 +109,7 @@ async function trainCandidate(run: SegmenterRun, candidate: Candidate) {
   if (!run.strategy) {
     const instance = await definition.create(segmenterOptions, run.context);
     const model = instance.build(spec);
+    warnIfFusedSoftmax(model, plugin, run.context.log);
     return { model, fit: await fitCandidate(run, candidate, model, fitTraining) };
   }
   const { strategy, step } = await startStrategy({
