@@ -13,9 +13,28 @@ export async function findWebGpuAdapter(): Promise<GPUAdapter | null> {
   const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
   if (!gpu) return null;
   try {
-    return await gpu.requestAdapter();
+    return await withRuntimeDir(() => gpu.requestAdapter());
   } catch {
     return null;
+  }
+}
+
+/**
+ * Runs `find` with `XDG_RUNTIME_DIR` set (to an empty private folder, removed afterwards) when
+ * it is not. Finding an adapter makes Mesa's Vulkan drivers try a Wayland connection, and
+ * without that variable libwayland prints "error: XDG_RUNTIME_DIR is invalid or not set in the
+ * environment." — harmless, but at the start of every run with `backend: auto` on a headless
+ * Linux machine, where it reads like a failure.
+ */
+export async function withRuntimeDir<T>(find: () => Promise<T>): Promise<T> {
+  if (Deno.build.os !== "linux" || Deno.env.get("XDG_RUNTIME_DIR")) return await find();
+  const dir = await Deno.makeTempDir({ prefix: "camprior-xdg-" });
+  Deno.env.set("XDG_RUNTIME_DIR", dir);
+  try {
+    return await find();
+  } finally {
+    Deno.env.delete("XDG_RUNTIME_DIR");
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
   }
 }
 
