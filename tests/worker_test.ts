@@ -1,6 +1,16 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { workerArgs, type WorkerSetup } from "../plugins/executor/local/worker.ts";
+import {
+  workerArgs,
+  workerLogPath,
+  workerPool,
+  type WorkerSetup,
+} from "../plugins/executor/local/worker.ts";
+import { parseExperiment } from "../core/config/experiment.ts";
+import { planSteps } from "../core/plan/planner.ts";
+import { storeOf } from "../core/run/run_setup.ts";
+import { builtinRegistry } from "../plugins/mod.ts";
+import { tinyExperiment } from "./helpers/cli_process.ts";
 import { writeSyntheticAcdc } from "../plugins/dataset/synthetic/cohort.ts";
 import { type ArtifactStore, memoryLogger } from "../mod.ts";
 
@@ -65,4 +75,33 @@ Deno.test("--jobs 2 with a relative --data: the workers find the run's steps", a
   const results = JSON.parse(await Deno.readTextFile(join(dir, "out", "report", "results.json")));
   assert.deepEqual(results.map((r: { status: string }) => r.status), ["done", "done"]);
   await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("a worker that died while idle is replaced; the next step runs in a fresh one", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "pool-idle-death-" });
+  const experiment = join(dir, "experiment.json");
+  await Deno.writeTextFile(experiment, JSON.stringify(tinyExperiment()));
+  const [data, split] = planSteps(
+    parseExperiment(tinyExperiment(), builtinRegistry()),
+    builtinRegistry(),
+    "cpu",
+  ).steps;
+  const outDir = join(dir, "out");
+  const store = storeOf(outDir);
+  const pool = workerPool({ log: memoryLogger(), experiment, outDir, backend: "cpu", store }, 1e6);
+  const never = new AbortController().signal;
+  const pidOf = async (id: string) =>
+    Number(/of worker (\d+)/.exec(await Deno.readTextFile(workerLogPath(outDir, id)))![1]);
+  try {
+    await pool.run(data, never);
+    const first = await pidOf(data.id);
+    Deno.kill(first, "SIGKILL");
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await pool.run(split, never); // not "the worker running it was killed by SIGKILL"
+    assert.notEqual(await pidOf(split.id), first);
+    assert.ok(await store.has(split.id));
+  } finally {
+    await pool.close();
+    await Deno.remove(dir, { recursive: true });
+  }
 });

@@ -13,6 +13,8 @@ export class StepWorker {
   readonly child: Deno.ChildProcess;
   /** How many steps it was sent. */
   steps = 0;
+  /** Whether the process has ended (an idle worker may die, e.g. killed for memory). */
+  exited = false;
   #logPath: string;
   #stdin: WritableStreamDefaultWriter<Uint8Array>;
   #replies: AsyncGenerator<string>;
@@ -29,6 +31,7 @@ export class StepWorker {
       stderr: "piped",
       env,
     }).spawn();
+    this.child.status.then(() => this.exited = true);
     this.#stdin = this.child.stdin.getWriter();
     this.#replies = this.#replyLines(this.child.stdout);
     this.#output = this.#copyToLog(this.child.stderr);

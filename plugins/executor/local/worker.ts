@@ -93,7 +93,12 @@ export function workerPool(setup: WorkerSetup, retireAboveMiB: number): WorkerPo
     run: async (step, stop) => {
       const logPath = workerLogPath(setup.outDir, step.id);
       await Deno.mkdir(dirname(logPath), { recursive: true });
-      const worker = idle.pop() ?? startWorker(setup, logPath);
+      let worker = idle.pop();
+      while (worker?.exited) { // it died while idle: its step was never sent
+        live.delete(worker);
+        worker = idle.pop();
+      }
+      worker ??= startWorker(setup, logPath);
       let rssMiB: number;
       try {
         rssMiB = await runIn(worker, setup, step, stop, logPath);
@@ -144,7 +149,8 @@ async function runIn(
     }
     if (!(await setup.store.has(step.id))) {
       throw new CampriorError(
-        `${step.label}: the worker ended without its artifact (log: ${logPath})`,
+        `${step.label}: the worker reported it done, but its artifact is not in the store ` +
+          `(log: ${logPath})`,
       );
     }
     await relaySummary(setup, step);
