@@ -46,8 +46,8 @@ least every --progress-every seconds during long steps. Each step's epochs are a
 Parallel steps: the local executor runs independent steps in a pool of worker processes
 (\`step --serve\`: each runs steps one after another and stays warm for the next; a step's
 output is in <out>/logs/<step-id>.worker.log); --jobs sets how many at once (default: the
-cores, as far as memory allows). Ctrl-C stops every worker; finished steps
-are kept, unfinished ones run again next time.
+cores, as far as memory allows). Ctrl-C stops every worker; finished steps are kept,
+unfinished ones run again next time.
 One run at a time per output folder (<out>/run.lock): another run on it exits naming this one,
 or waits with --wait. Reused artifacts are verified against their checksums first; a damaged
 one is named, moved to <out>/artifacts/.damaged/ and computed again.`,

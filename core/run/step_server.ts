@@ -14,7 +14,7 @@
 import type { Experiment } from "../config/experiment.ts";
 import type { Registry } from "../plugin/registry.ts";
 import { errorText, InterruptedError } from "../util/errors.ts";
-import { openStepRunner, type StepOptions } from "./step_command.ts";
+import { openStepRunner, type StepOptions, type StepRunner } from "./step_command.ts";
 import { textLines } from "../util/text_lines.ts";
 
 /** What starts a reply line on the worker's stdout. */
@@ -69,7 +69,7 @@ function untilStopped<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
 }
 
 async function answer(
-  run: (id: string) => Promise<boolean>,
+  run: StepRunner,
   id: string,
   signal: AbortSignal,
 ): Promise<StepReply> {

@@ -3,8 +3,8 @@
  * With one job, one after another in this process; with more (`--jobs N`, default: the
  * cores, as far as memory allows), independent steps at once in a pool of worker processes,
  * each running steps as a Slurm task does (`experiment step --serve`, one after another,
- * staying warm for the next), writing into the same artifact store. A step starts when the steps it needs are finished; Ctrl-C stops every
- * worker, keeping the finished steps.
+ * staying warm for the next), writing into the same artifact store. A step starts when the
+ * steps it needs are finished; Ctrl-C stops every worker, keeping the finished steps.
  *
  * @module
  */

@@ -8,6 +8,9 @@
  */
 import { STEP_REPLY_PREFIX, type StepReply, textLines } from "../../../mod.ts";
 
+/** How the pool's own line in a step's worker log starts (which worker, its how-many-th step). */
+export const POOL_LINE = "camprior pool: ";
+
 /** A started worker process. */
 export class StepWorker {
   readonly child: Deno.ChildProcess;
@@ -44,7 +47,7 @@ export class StepWorker {
   async send(id: string, logPath: string): Promise<StepReply | undefined> {
     this.#logPath = logPath;
     this.steps++;
-    this.#append(`camprior pool: step ${id}, step ${this.steps} of worker ${this.child.pid}\n`);
+    this.#append(`${POOL_LINE}step ${id}, step ${this.steps} of worker ${this.child.pid}\n`);
     try {
       await this.#stdin.write(new TextEncoder().encode(`${id}\n`));
     } catch {

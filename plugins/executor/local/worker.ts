@@ -14,7 +14,6 @@ import { dirname, join, resolve } from "node:path";
 import {
   type ArtifactStore,
   CampriorError,
-  failurePath,
   InterruptedError,
   type Logger,
   POOL_PARENT_ENV,
@@ -22,7 +21,7 @@ import {
   stepLogPath,
 } from "../../../mod.ts";
 import { cliDenoArgs } from "../cli_entry.ts";
-import { StepWorker } from "./step_worker.ts";
+import { POOL_LINE, StepWorker } from "./step_worker.ts";
 
 /** What every worker of a run starts with. */
 export interface WorkerSetup {
@@ -134,7 +133,6 @@ async function runIn(
   const interrupt = () => worker.interrupt();
   stop.addEventListener("abort", interrupt, { once: true });
   if (stop.aborted) interrupt();
-  const startedAt = Date.now();
   try {
     const reply = await worker.send(step.id, logPath);
     if (reply === undefined) {
@@ -142,7 +140,7 @@ async function runIn(
       if (stop.aborted && (status.code === INTERRUPTED_EXIT || status.signal !== null)) {
         throw new InterruptedError(`${step.label} was stopped`);
       }
-      throw await workerFailure(setup, step, status, startedAt, logPath);
+      throw await workerFailure(status, logPath);
     }
     if (reply.status === "failed") {
       throw new CampriorError(`${reply.error} (log: ${stepLogPath(setup.outDir, step.id)})`);
@@ -160,25 +158,14 @@ async function runIn(
   }
 }
 
-/** The step's failure record when this worker wrote one, else its exit and last lines. */
-async function workerFailure(
-  setup: WorkerSetup,
-  step: Step,
-  status: Deno.CommandStatus,
-  startedAt: number,
-  logPath: string,
-): Promise<CampriorError> {
-  const record = failurePath(setup.outDir, step.id);
-  try {
-    const written = (await Deno.stat(record)).mtime?.getTime() ?? 0;
-    if (written >= startedAt - 1000) {
-      const { error } = JSON.parse(await Deno.readTextFile(record));
-      return new CampriorError(`${error} (log: ${stepLogPath(setup.outDir, step.id)})`);
-    }
-  } catch { /* no record: the worker died before it could write one */ }
+/**
+ * Why a worker ended without answering: its exit code or signal and its last output lines.
+ * (A failing step is answered, with its error; this is a worker that died.)
+ */
+async function workerFailure(status: Deno.CommandStatus, logPath: string): Promise<CampriorError> {
   const how = status.signal ? `was killed by ${status.signal}` : `exited with code ${status.code}`;
   const tail = (await Deno.readTextFile(logPath).catch(() => "")).trim().split("\n")
-    .filter((line) => line.trim() !== "").slice(-3).join(" | ");
+    .filter((line) => line.trim() !== "" && !line.startsWith(POOL_LINE)).slice(-3).join(" | ");
   return new CampriorError(
     `the worker running it ${how}${tail ? `: ${tail}` : ""} (log: ${logPath})`,
   );
