@@ -77,6 +77,22 @@ Deno.test("--jobs 2 with a relative --data: the workers find the run's steps", a
   await Deno.remove(dir, { recursive: true });
 });
 
+/**
+ * Resolves once process `pid` is gone and reaped by this process (a signal to it then fails),
+ * plus a moment for the pool to see its exit status.
+ */
+async function reaped(pid: number): Promise<void> {
+  const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+  for (const deadline = Date.now() + 30_000; Date.now() < deadline; await sleep(10)) {
+    try {
+      Deno.kill(pid, "SIGCONT"); // a zombie, not yet reaped, still takes signals
+    } catch {
+      return await sleep(50);
+    }
+  }
+  throw new Error(`worker ${pid} was not reaped within 30 s of SIGKILL`);
+}
+
 Deno.test("a worker that died while idle is replaced; the next step runs in a fresh one", async () => {
   const dir = await Deno.makeTempDir({ prefix: "pool-idle-death-" });
   const experiment = join(dir, "experiment.json");
@@ -96,7 +112,7 @@ Deno.test("a worker that died while idle is replaced; the next step runs in a fr
     await pool.run(data, never);
     const first = await pidOf(data.id);
     Deno.kill(first, "SIGKILL");
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await reaped(first);
     await pool.run(split, never); // not "the worker running it was killed by SIGKILL"
     assert.notEqual(await pidOf(split.id), first);
     assert.ok(await store.has(split.id));
