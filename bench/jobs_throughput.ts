@@ -4,7 +4,9 @@
  * `--jobs` list given) into fresh output folders, each timed as a whole `experiment run`
  * process; prints cells per hour of each, the ratio to the first, and the load average
  * before and after every run. The data and split steps (shared by every cell) are computed
- * once beforehand and copied into each folder, so the runs time the cells.
+ * once beforehand and copied into each folder, so the runs time the cells. Before every run
+ * it also measures how the machine's cores scale right now on SIMD arithmetic
+ * (`core_scaling.ts`), the ceiling of what the pool can gain at that moment.
  *
  * ```sh
  * deno task bench:jobs                                   # 4 cells, --jobs 1 and 2
@@ -17,6 +19,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { cpuModel, loadAverages, readText } from "../core/util/machine.ts";
 import { median } from "./stats.ts";
+import { type CoreScaling, coreScaling, describeScaling } from "./core_scaling.ts";
 
 const USAGE = `deno task bench:jobs [options]
   --data <dir>     ACDC folder in the SSL4MIS h5 layout (default ../shared/data/acdc)
@@ -26,6 +29,7 @@ const USAGE = `deno task bench:jobs [options]
   --jobs <list>    pool sizes to compare, first is the baseline (default 1,2)
   --rounds <n>     repeat the comparison; each round's ratios, then their median (default 1)
   --backend <name> compute backend (default wasm)
+  --probe <s>      seconds per SIMD core-scaling probe before each run, 0 for none (default 3)
   --out <dir>      working folder, emptied first (default out/bench/jobs)`;
 
 const root = new URL("../", import.meta.url).pathname;
@@ -39,16 +43,18 @@ interface Options {
   readonly rounds: number;
   readonly backend: string;
   readonly out: string;
+  /** Seconds per core-scaling probe before each run; 0 for none. */
+  readonly probe: number;
 }
+
+const FLAGS = ["data", "cells", "epochs", "size", "jobs", "rounds", "backend", "out", "probe"];
 
 function parse(args: readonly string[]): Options {
   const { values } = parseArgs({
     args: [...args],
     strict: true,
     options: Object.fromEntries(
-      ["data", "cells", "epochs", "size", "jobs", "rounds", "backend", "out"].map((n) => [n, {
-        type: "string",
-      }]),
+      FLAGS.map((name) => [name, { type: "string" }]),
     ),
   }) as { values: Record<string, string | undefined> };
   const whole = (name: string, fallback: number) => {
@@ -58,6 +64,8 @@ function parse(args: readonly string[]): Options {
   };
   const jobs = (values.jobs ?? "1,2").split(",").map(Number);
   if (jobs.some((j) => !Number.isInteger(j) || j < 1)) throw new Error("--jobs: e.g. 1,2");
+  const probe = Number(values.probe ?? 3);
+  if (!(probe >= 0)) throw new Error("--probe: expected seconds ≥ 0");
   return {
     data: resolve(values.data ?? join(root, "../shared/data/acdc")),
     cells: whole("cells", 4),
@@ -67,6 +75,7 @@ function parse(args: readonly string[]): Options {
     rounds: whole("rounds", 1),
     backend: values.backend ?? "wasm",
     out: resolve(values.out ?? "out/bench/jobs"),
+    probe,
   };
 }
 
@@ -145,7 +154,12 @@ async function timedRun(
 ) {
   const out = join(options.out, options.rounds > 1 ? `round${round}-jobs${jobs}` : `jobs${jobs}`);
   await copyDir(prepared, join(out, "artifacts"));
-  const before = load();
+  const before = load(); // before the probe, which adds to it
+  let cores: CoreScaling | undefined;
+  if (options.probe > 0) {
+    cores = await coreScaling(Math.max(...options.jobs), options.probe);
+    console.log(`--jobs ${jobs}: ${describeScaling(cores)}`);
+  }
   console.log(`--jobs ${jobs}: load ${showLoad(before)} …`);
   const { seconds } = await cli([
     "run",
@@ -163,7 +177,7 @@ async function timedRun(
     `--jobs ${jobs}: ${options.cells} cells in ${seconds.toFixed(1)} s = ` +
       `${cellsPerHour.toFixed(1)} cells/h (load ${showLoad(before)} → ${showLoad(after)})`,
   );
-  return { round, jobs, seconds, cellsPerHour, load: { before, after } };
+  return { round, jobs, seconds, cellsPerHour, load: { before, after }, cores };
 }
 
 async function main(args: readonly string[]): Promise<void> {
@@ -185,7 +199,7 @@ async function main(args: readonly string[]): Promise<void> {
       runs.push(await timedRun(file, options, prepared, jobs, round));
     }
   }
-  console.log("\nround  jobs  seconds  cells/h  ratio  load before → after");
+  console.log("\nround  jobs  seconds  cells/h  ratio  SIMD scaling  load before → after");
   const ratios = new Map<number, number[]>();
   for (const r of runs) {
     const base = runs.find((b) => b.round === r.round && b.jobs === options.jobs[0])!;
@@ -194,7 +208,10 @@ async function main(args: readonly string[]): Promise<void> {
     console.log(
       `${String(r.round).padStart(5)}  ${String(r.jobs).padStart(4)}  ` +
         `${r.seconds.toFixed(1).padStart(7)}  ${r.cellsPerHour.toFixed(1).padStart(7)}  ` +
-        `${ratio.toFixed(2).padStart(4)}×  ${showLoad(r.load.before)} → ${showLoad(r.load.after)}`,
+        `${ratio.toFixed(2).padStart(4)}×  ${
+          (r.cores ? `${r.cores.scaling.toFixed(2)}×` : "–")
+            .padStart(12)
+        }  ${showLoad(r.load.before)} → ${showLoad(r.load.after)}`,
     );
   }
   if (options.rounds > 1) {
