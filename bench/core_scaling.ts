@@ -20,7 +20,7 @@ import { Code, F32, I32, instantiate, V128 } from "../plugins/backend/wasm/emit.
 /** Independent accumulator chains: enough to keep the SIMD units busy, not latency-bound. */
 const CHAINS = 8;
 /** Floating-point operations per loop iteration: a multiply and an add per lane and chain. */
-export const FLOPS_PER_ITERATION = CHAINS * 4 * 2;
+const FLOPS_PER_ITERATION = CHAINS * 4 * 2;
 
 /** The generated loop, and where it leaves its result. */
 export interface SimdSpin {

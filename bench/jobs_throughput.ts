@@ -205,13 +205,12 @@ async function main(args: readonly string[]): Promise<void> {
     const base = runs.find((b) => b.round === r.round && b.jobs === options.jobs[0])!;
     const ratio = r.cellsPerHour / base.cellsPerHour;
     ratios.set(r.jobs, [...(ratios.get(r.jobs) ?? []), ratio]);
+    const scaling = r.cores ? `${r.cores.scaling.toFixed(2)}×` : "–";
     console.log(
       `${String(r.round).padStart(5)}  ${String(r.jobs).padStart(4)}  ` +
         `${r.seconds.toFixed(1).padStart(7)}  ${r.cellsPerHour.toFixed(1).padStart(7)}  ` +
-        `${ratio.toFixed(2).padStart(4)}×  ${
-          (r.cores ? `${r.cores.scaling.toFixed(2)}×` : "–")
-            .padStart(12)
-        }  ${showLoad(r.load.before)} → ${showLoad(r.load.after)}`,
+        `${ratio.toFixed(2).padStart(4)}×  ${scaling.padStart(12)}  ` +
+        `${showLoad(r.load.before)} → ${showLoad(r.load.after)}`,
     );
   }
   if (options.rounds > 1) {
